@@ -1,0 +1,50 @@
+import type { Database } from '../../migrations/database.js';
+
+/**
+ * Lockout bookkeeping. A failed-attempt slot is reserved *before* a secret is checked, with a
+ * conditional increment, so concurrent guesses can never check more than `threshold` secrets.
+ */
+
+/** Reserves one attempt; false when the account is already locked (nothing may be checked). */
+export async function reserveAttempt(db: Database, accountId: string, threshold: number): Promise<boolean> {
+  const updated = await db('accounts')
+    .where({ id: accountId })
+    .andWhere('failed_attempts', '<', threshold)
+    .increment('failed_attempts', 1);
+  return updated === 1;
+}
+
+/** The secret was right: the reserved attempt and earlier failures are forgotten. */
+export async function clearAttempts(db: Database, accountId: string): Promise<void> {
+  await db('accounts').where({ id: accountId }).update({ failed_attempts: 0 });
+}
+
+/** The secret was wrong: returns true when this failure locked the account. */
+export async function settleFailure(db: Database, accountId: string, threshold: number): Promise<boolean> {
+  const locked = await db('accounts')
+    .where({ id: accountId })
+    .andWhere('failed_attempts', '>=', threshold)
+    .whereNull('locked_at')
+    .update({ locked_at: Date.now() });
+  return locked === 1;
+}
+
+export interface LockoutState {
+  locked: boolean;
+  failedAttempts: number;
+  threshold: number;
+  lockedAt: number | null;
+}
+
+export function lockoutState(account: { failedAttempts: number; lockedAt: number | null }, threshold: number): LockoutState {
+  return {
+    locked: account.failedAttempts >= threshold,
+    failedAttempts: account.failedAttempts,
+    threshold,
+    lockedAt: account.lockedAt,
+  };
+}
+
+export async function unlock(db: Database, accountId: string): Promise<void> {
+  await db('accounts').where({ id: accountId }).update({ failed_attempts: 0, locked_at: null, updated_at: Date.now() });
+}

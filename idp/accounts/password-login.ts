@@ -1,0 +1,79 @@
+import type { Database } from '../../migrations/database.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { Union } from '../unions/union-repository.js';
+import { normalizeLoginId, type AccountRow } from './account-repository.js';
+import { clearAttempts, reserveAttempt, settleFailure } from './lockout.js';
+import { decoyPasswordHash, verifyPassword } from './password-hasher.js';
+import { findTemporaryCredential } from './temporary-credentials.js';
+
+export type PasswordLoginResult =
+  | { ok: true; accountId: string; temporary: boolean }
+  | { ok: false; reason: 'invalid' | 'locked' | 'temporary_expired' };
+
+interface LoginTarget {
+  accountId: string;
+  passwordHash: string;
+  temporary: boolean;
+  expired: boolean;
+}
+
+/** A login ID names either a member's own user ID or a live temporary ID from a postcard. */
+async function findLoginTarget(db: Database, unionSlug: string, loginId: string): Promise<LoginTarget | undefined> {
+  const account = await db<AccountRow>('accounts').where({ union_slug: unionSlug, user_id: loginId }).first();
+  if (account?.password_hash) {
+    return { accountId: account.id, passwordHash: account.password_hash, temporary: false, expired: false };
+  }
+  const temporary = await findTemporaryCredential(db, unionSlug, loginId);
+  if (temporary && temporary.revoked_at === null) {
+    return {
+      accountId: temporary.account_id,
+      passwordHash: temporary.password_hash,
+      temporary: true,
+      expired: temporary.expires_at <= Date.now(),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Checks a user ID and password under the union's lockout policy. Unknown IDs cost the same
+ * hash as known ones, and the answer never says which of the two was wrong.
+ */
+export async function loginWithPassword(
+  db: Database,
+  union: Union,
+  input: { loginId: string; password: string; ip?: string },
+): Promise<PasswordLoginResult> {
+  const loginId = normalizeLoginId(input.loginId);
+  const threshold = union.policy.lockoutThreshold;
+  const target = loginId ? await findLoginTarget(db, union.slug, loginId) : undefined;
+  const audit = (action: string, outcome: 'success' | 'failure' | 'denied', detail?: Record<string, unknown>) =>
+    recordAudit(db, { unionSlug: union.slug, actor: target ? `member:${target.accountId}` : 'anonymous', action,
+      target: target?.accountId ?? loginId.slice(0, 255), outcome, ip: input.ip, detail });
+
+  if (!target) {
+    await verifyPassword(input.password, await decoyPasswordHash());
+    await audit('login.password', 'failure', { reason: 'unknown_login_id' });
+    return { ok: false, reason: 'invalid' };
+  }
+  if (!(await reserveAttempt(db, target.accountId, threshold))) {
+    await audit('login.password', 'denied', { reason: 'locked' });
+    return { ok: false, reason: 'locked' };
+  }
+  if (await verifyPassword(input.password, target.passwordHash)) {
+    await clearAttempts(db, target.accountId);
+    if (target.expired) {
+      await audit('login.password', 'denied', { reason: 'temporary_expired' });
+      return { ok: false, reason: 'temporary_expired' };
+    }
+    await audit('login.password', 'success', { temporary: target.temporary });
+    return { ok: true, accountId: target.accountId, temporary: target.temporary };
+  }
+  const lockedNow = await settleFailure(db, target.accountId, threshold);
+  await audit('login.password', 'failure', { reason: 'wrong_password' });
+  if (lockedNow) {
+    await audit('account.locked', 'success', { threshold });
+    return { ok: false, reason: 'locked' };
+  }
+  return { ok: false, reason: 'invalid' };
+}

@@ -1,0 +1,74 @@
+import crypto from 'node:crypto';
+import type { Database } from '../../migrations/database.js';
+import { hashPassword } from './password-hasher.js';
+import { ensureAccount, isLoginIdTaken } from './account-repository.js';
+
+/** What the postcard shows. The password exists only in this object; the database keeps its hash. */
+export interface IssuedTemporaryCredentials {
+  accountId: string;
+  temporaryUserId: string;
+  temporaryPassword: string;
+  expiresAt: number;
+}
+
+// No 0/O, 1/l/I: the postcard is typed in by hand.
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+function randomString(alphabet: string, length: number): string {
+  return Array.from({ length }, () => alphabet[crypto.randomInt(alphabet.length)]).join('');
+}
+
+/** 12 characters with at least one upper, lower and digit, so it passes any union's policy for letters/digits. */
+export function generateTemporaryPassword(): string {
+  for (;;) {
+    const candidate = randomString(PASSWORD_ALPHABET, 12);
+    if (/[A-Z]/.test(candidate) && /[a-z]/.test(candidate) && /\d/.test(candidate)) return candidate;
+  }
+}
+
+async function generateTemporaryUserId(db: Database, unionSlug: string): Promise<string> {
+  for (;;) {
+    const candidate = `t${randomString('0123456789', 10)}`;
+    if (!(await isLoginIdTaken(db, unionSlug, candidate))) return candidate;
+  }
+}
+
+/**
+ * Issues a new temporary user ID and password for a member; any earlier pair stops working.
+ * The account is created if the member has none yet.
+ */
+export async function issueTemporaryCredentials(
+  db: Database,
+  args: { unionSlug: string; memberId: string; validDays: number; issuedBy: string },
+): Promise<IssuedTemporaryCredentials> {
+  const temporaryPassword = generateTemporaryPassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  return db.transaction(async (trx) => {
+    const account = await ensureAccount(trx, args.unionSlug, args.memberId);
+    const now = Date.now();
+    await trx('temporary_credentials').where({ account_id: account.id }).whereNull('revoked_at').update({ revoked_at: now });
+    const temporaryUserId = await generateTemporaryUserId(trx, args.unionSlug);
+    const expiresAt = now + args.validDays * 24 * 60 * 60 * 1000;
+    await trx('temporary_credentials').insert({
+      id: crypto.randomUUID(),
+      union_slug: args.unionSlug,
+      account_id: account.id,
+      login_id: temporaryUserId,
+      password_hash: passwordHash,
+      issued_at: now,
+      expires_at: expiresAt,
+      issued_by: args.issuedBy,
+    });
+    return { accountId: account.id, temporaryUserId, temporaryPassword, expiresAt };
+  });
+}
+
+export interface TemporaryCredentialRow {
+  id: string; account_id: string; password_hash: string; expires_at: number; revoked_at: number | null;
+}
+
+export async function findTemporaryCredential(
+  db: Database, unionSlug: string, loginId: string,
+): Promise<TemporaryCredentialRow | undefined> {
+  return db('temporary_credentials').where({ union_slug: unionSlug, login_id: loginId }).first();
+}

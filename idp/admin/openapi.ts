@@ -1,0 +1,81 @@
+/** OpenAPI 3.1 description of the admin API, served at `<issuer>/admin/openapi.json`. */
+export function openApiDocument(issuer: string) {
+  const error = { $ref: '#/components/responses/Error' };
+  const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+  const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+  const lockout = { $ref: '#/components/schemas/Lockout' };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'kenpo-id union administration API',
+      version: '1.0.0',
+      description: 'Authenticate with a client-credentials access token of this union\'s issuer with scope `admin` '
+        + '(POST the token endpoint with grant_type=client_credentials, scope=admin). Every call is audited.',
+    },
+    servers: [{ url: `${issuer}/admin/v1` }],
+    security: [{ bearer: [] }],
+    paths: {
+      '/members': {
+        post: {
+          summary: 'Create or update one member record (matched by insurer number, 記号, 番号, 枝番)',
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/Member' }) },
+          responses: { 201: { description: 'created', ...json({ $ref: '#/components/schemas/MemberRef' }) }, 200: { description: 'updated' }, 400: error, 401: error, 403: error },
+        },
+      },
+      '/members/import': {
+        post: {
+          summary: 'Create or update up to 10,000 member records in one transaction (all or nothing)',
+          requestBody: { required: true, ...json({ type: 'object', required: ['members'], properties: { members: { type: 'array', items: { $ref: '#/components/schemas/Member' } } } }) },
+          responses: { 200: { description: 'imported', ...json({ type: 'object', properties: { created: { type: 'integer' }, updated: { type: 'integer' }, members: { type: 'array', items: { $ref: '#/components/schemas/MemberRef' } } } }) }, 400: error, 401: error, 403: error },
+        },
+      },
+      '/members/{memberId}': {
+        get: { summary: 'Read a member record and its account', parameters: [idParam('memberId')], responses: { 200: { description: 'the member' }, 404: error } },
+      },
+      '/members/{memberId}/temporary-credentials': {
+        post: {
+          summary: 'Issue a temporary user ID and password (shown once; earlier ones stop working)',
+          parameters: [idParam('memberId')],
+          responses: { 201: { description: 'issued', ...json({ type: 'object', properties: { accountId: { type: 'string' }, temporaryUserId: { type: 'string' }, temporaryPassword: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' } } }) }, 404: error },
+        },
+      },
+      '/accounts': {
+        get: { summary: 'Find an account by user ID', parameters: [{ name: 'user_id', in: 'query', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'matching accounts (zero or one)' }, 400: error } },
+      },
+      '/accounts/{accountId}/lockout': {
+        get: { summary: 'Read the lockout state', parameters: [idParam('accountId')], responses: { 200: { description: 'state', ...json(lockout) }, 404: error } },
+      },
+      '/accounts/{accountId}/unlock': {
+        post: { summary: 'Unlock the account and reset its failure count', parameters: [idParam('accountId')], responses: { 200: { description: 'unlocked', ...json(lockout) }, 404: error } },
+      },
+      '/audit': {
+        get: { summary: 'Read the newest audit entries', parameters: [{ name: 'target', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: { description: 'entries, newest first' } } },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      responses: {
+        Error: { description: 'error', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
+      },
+      schemas: {
+        Member: {
+          type: 'object',
+          required: ['insurerNumber', 'kigo', 'bango', 'nameKanji', 'nameKana', 'birthdate', 'relation'],
+          additionalProperties: false,
+          properties: {
+            insurerNumber: { type: 'string', pattern: '^\\d{8}$', description: '保険者番号 (must be this union\'s)' },
+            kigo: { type: 'string', maxLength: 32, description: '記号' },
+            bango: { type: 'string', maxLength: 32, description: '番号' },
+            edaban: { type: 'string', pattern: '^\\d{2}$', default: '00', description: '枝番' },
+            nameKanji: { type: 'string', maxLength: 100, description: '氏名' },
+            nameKana: { type: 'string', maxLength: 100, description: '氏名カナ (full-width katakana)' },
+            birthdate: { type: 'string', description: 'YYYYMMDD or YYYY-MM-DD' },
+            relation: { type: 'string', enum: ['本人', '家族'] },
+          },
+        },
+        MemberRef: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, created: { type: 'boolean' } } },
+        Lockout: { type: 'object', properties: { locked: { type: 'boolean' }, failedAttempts: { type: 'integer' }, threshold: { type: 'integer' }, lockedAt: { type: ['integer', 'null'] } } },
+      },
+    },
+  };
+}

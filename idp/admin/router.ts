@@ -1,0 +1,170 @@
+import Router from '@koa/router';
+import type { z } from 'zod';
+import { findAccount, normalizeLoginId, toAccount, type AccountRow } from '../accounts/account-repository.js';
+import { lockoutState, unlock } from '../accounts/lockout.js';
+import { issueTemporaryCredentials } from '../accounts/temporary-credentials.js';
+import { listAudit, recordAudit } from '../audit/audit-log.js';
+import { BodyError, readJson } from '../http/body.js';
+import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
+import { findMember, upsertMembers } from '../members/member-repository.js';
+import { authenticateAdmin } from './authenticate.js';
+import { ApiError, notFound, validationError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import * as schemas from './schemas.js';
+
+interface AdminState extends UnionState {
+  admin: { clientId: string };
+  /** Set by each handler: what the audit entry says was done, and to whom. */
+  audit: { action: string; target?: string; detail?: Record<string, unknown> };
+}
+type AdminContext = UnionContext & { state: AdminState };
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+async function jsonBody(ctx: AdminContext): Promise<unknown> {
+  try {
+    return await readJson(ctx);
+  } catch (err) {
+    if (err instanceof BodyError) throw new ApiError(err.status, err.status === 413 ? 'payload_too_large' : 'invalid_body', err.message);
+    throw err;
+  }
+}
+
+async function requireAccount(ctx: AdminContext, id: string) {
+  const account = schemas.uuid.safeParse(id).success ? await findAccount(ctx.state.db, ctx.state.issuer.union.slug, id) : undefined;
+  if (!account) throw notFound('account');
+  return account;
+}
+
+/** The union administrators' JSON API. Every call, allowed or not, is written to the audit log. */
+export function adminRouters(): Router<AdminState>[] {
+  const docs = new Router<AdminState>({ prefix: '/u/:slug/admin' });
+  docs.get('/openapi.json', (ctx) => {
+    ctx.body = openApiDocument(ctx.state.issuer.provider.issuer);
+  });
+
+  const api = new Router<AdminState>({ prefix: '/u/:slug/admin/v1' });
+
+  api.use(async (ctx: AdminContext, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.state.audit = { action: `admin.${ctx.method} ${ctx.path.replace(/^\/u\/[^/]+\/admin\/v1/, '')}` };
+    let outcome: 'success' | 'failure' | 'denied' = 'success';
+    try {
+      ctx.state.admin = await authenticateAdmin(ctx.state.issuer, ctx.get('authorization'));
+      await next();
+    } catch (err) {
+      const apiError = err instanceof ApiError ? err : undefined;
+      outcome = apiError && [401, 403].includes(apiError.status) ? 'denied' : 'failure';
+      if (!apiError) console.error('[idp] admin API error', err);
+      const response = apiError ?? new ApiError(500, 'server_error', 'internal error');
+      ctx.status = response.status;
+      ctx.body = response.toJSON();
+      if (response.status === 401) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+    } finally {
+      const { action, target, detail } = ctx.state.audit;
+      await recordAudit(ctx.state.db, {
+        unionSlug: ctx.state.issuer.union.slug,
+        actor: ctx.state.admin ? `admin:${ctx.state.admin.clientId}` : 'anonymous',
+        action, target, outcome, ip: clientIp(ctx), detail: { ...detail, status: ctx.status },
+      });
+    }
+  });
+
+  api.post('/members', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.member.upsert';
+    const member = parse(schemas.memberInput, await jsonBody(ctx));
+    checkInsurer(ctx, [member]);
+    const [result] = await upsertMembers(ctx.state.db, ctx.state.issuer.union.slug, [member]);
+    ctx.state.audit.target = result.id;
+    ctx.status = result.created ? 201 : 200;
+    ctx.body = result;
+  });
+
+  api.post('/members/import', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.member.import';
+    const { members } = parse(schemas.memberImport, await jsonBody(ctx));
+    checkInsurer(ctx, members);
+    const results = await upsertMembers(ctx.state.db, ctx.state.issuer.union.slug, members);
+    const created = results.filter((r) => r.created).length;
+    ctx.state.audit.detail = { created, updated: results.length - created };
+    ctx.body = { created, updated: results.length - created, members: results };
+  });
+
+  api.get('/members/:memberId', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.member.read', target: ctx.params.memberId };
+    const member = await memberOr404(ctx, ctx.params.memberId);
+    const row = await ctx.state.db<AccountRow>('accounts').where({ member_id: member.id }).first();
+    ctx.body = { ...member, account: row ? accountView(ctx, toAccount(row)) : null };
+  });
+
+  api.post('/members/:memberId/temporary-credentials', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.temporary_credentials.issue', target: ctx.params.memberId };
+    const member = await memberOr404(ctx, ctx.params.memberId);
+    const { union } = ctx.state.issuer;
+    const issued = await issueTemporaryCredentials(ctx.state.db, {
+      unionSlug: union.slug, memberId: member.id, validDays: union.policy.temporaryCredentialDays,
+      issuedBy: `admin:${ctx.state.admin.clientId}`,
+    });
+    ctx.state.audit.detail = { accountId: issued.accountId, temporaryUserId: issued.temporaryUserId };
+    ctx.status = 201;
+    ctx.body = { ...issued, expiresAt: new Date(issued.expiresAt).toISOString() };
+  });
+
+  api.get('/accounts', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.account.search';
+    const { user_id } = parse(schemas.accountQuery, ctx.query);
+    const row = await ctx.state.db<AccountRow>('accounts')
+      .where({ union_slug: ctx.state.issuer.union.slug, user_id: normalizeLoginId(user_id) }).first();
+    ctx.body = { accounts: row ? [accountView(ctx, toAccount(row))] : [] };
+  });
+
+  api.get('/accounts/:accountId/lockout', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.lockout.read', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    ctx.body = lockoutState(account, ctx.state.issuer.union.policy.lockoutThreshold);
+  });
+
+  api.post('/accounts/:accountId/unlock', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.unlock', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    await unlock(ctx.state.db, account.id);
+    ctx.body = lockoutState({ failedAttempts: 0, lockedAt: null }, ctx.state.issuer.union.policy.lockoutThreshold);
+  });
+
+  api.get('/audit', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.audit.read';
+    const query = parse(schemas.auditQuery, ctx.query);
+    ctx.body = { entries: await listAudit(ctx.state.db, ctx.state.issuer.union.slug, query) };
+  });
+
+  return [docs, api];
+}
+
+function checkInsurer(ctx: AdminContext, members: { insurerNumber: string }[]) {
+  const expected = ctx.state.issuer.union.insurerNumber;
+  const details = members.flatMap((m, i) => (m.insurerNumber === expected ? [] : [{
+    field: members.length > 1 ? `members.${i}.insurerNumber` : 'insurerNumber',
+    message: `must be this union's insurer number ${expected}`,
+  }]));
+  if (details.length) throw new ApiError(400, 'validation_failed', 'The request has invalid fields; see details.', details);
+}
+
+async function memberOr404(ctx: AdminContext, id: string) {
+  const member = schemas.uuid.safeParse(id).success ? await findMember(ctx.state.db, ctx.state.issuer.union.slug, id) : undefined;
+  if (!member) throw notFound('member');
+  return member;
+}
+
+function accountView(ctx: AdminContext, account: ReturnType<typeof toAccount>) {
+  return {
+    id: account.id,
+    memberId: account.memberId,
+    userId: account.userId,
+    email: account.email,
+    lockout: lockoutState(account, ctx.state.issuer.union.policy.lockoutThreshold),
+  };
+}

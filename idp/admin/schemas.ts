@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** YYYYMMDD or YYYY-MM-DD, a real calendar date between 1900 and today; normalised to YYYY-MM-DD. */
+export const birthdate = z.string().trim().transform((value, ctx) => {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value);
+  const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (!m || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso
+    || iso < '1900-01-01' || date.getTime() > Date.now()) {
+    ctx.addIssue({ code: 'custom', message: 'must be a past date as YYYYMMDD or YYYY-MM-DD' });
+    return z.NEVER;
+  }
+  return iso;
+});
+
+const cardField = (max: number) =>
+  z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`)
+    .regex(/^[^\s<>&"'`]+$/u, 'must not contain spaces or < > & " \' `');
+
+export const memberInput = z.object({
+  insurerNumber: z.string().regex(/^\d{8}$/, 'must be 8 digits'),
+  kigo: cardField(32),
+  bango: cardField(32),
+  edaban: z.string().regex(/^\d{2}$/, 'must be 2 digits').default('00'),
+  nameKanji: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  nameKana: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters')
+    .regex(/^[\u30A1-\u30FC\u3000 ]+$/u, 'must be full-width katakana'),
+  birthdate,
+  relation: z.enum(['本人', '家族']),
+}).strict();
+
+export const memberImport = z.object({
+  members: z.array(memberInput).min(1, 'must list at least one member').max(10_000, 'at most 10000 members per call'),
+}).strict();
+
+export const uuid = z.uuid();
+
+export const auditQuery = z.object({
+  target: z.string().max(255).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
+
+export const accountQuery = z.object({
+  user_id: z.string().trim().min(1).max(255),
+}).strict();

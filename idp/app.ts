@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import Koa from 'koa';
+import type { Database } from '../migrations/database.js';
+import { adminRouters } from './admin/router.js';
+import type { IdpConfig } from './config.js';
+import type { UnionState } from './http/context.js';
+import { errorHandler } from './http/errors.js';
+import { securityHeaders } from './http/security-headers.js';
+import { staticAssets } from './http/static-assets.js';
+import { interactionRouter } from './interactions/router.js';
+import { ProviderRegistry } from './oidc/provider-registry.js';
+import { recoveryRouter } from './recovery/router.js';
+import { SecretBox } from './security/encryption.js';
+
+const UNION_PATH = /^\/u\/([^/]+)(?:\/|$)/;
+
+export interface Idp {
+  app: Koa<UnionState>;
+  registry: ProviderRegistry;
+  listen(port: number, host?: string): Promise<Server>;
+}
+
+/** The IdP: one Koa app; each union's issuer, screens and admin API live under `/u/<slug>`. */
+export function createIdp(config: IdpConfig, db: Database): Idp {
+  const box = new SecretBox(config.dataEncryptionKey);
+  const registry = new ProviderRegistry({ db, config, box });
+  const app = new Koa<UnionState>({ proxy: config.trustProxy, keys: config.cookieKeys });
+  const unionRoutes = [interactionRouter(), ...adminRouters(), recoveryRouter()].map((r) => r.routes());
+
+  app.use(errorHandler());
+  app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
+  app.use(staticAssets());
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    const match = UNION_PATH.exec(ctx.path);
+    if (!match) return next();
+    const issuer = await registry.get(match[1]);
+    if (!issuer) return next();
+    ctx.state.issuer = issuer;
+    ctx.state.db = db;
+    ctx.state.csrfSecret = config.cookieKeys[0];
+    // Our routes first (interactions, admin, recovery); anything else is the provider's protocol.
+    const chain = [...unionRoutes, issuer.routes];
+    const run = (i: number): Promise<void> => (i < chain.length ? chain[i](ctx as never, () => run(i + 1)) : next());
+    return run(0);
+  });
+
+  return {
+    app,
+    registry,
+    listen: (port, host = '127.0.0.1') => new Promise((resolve) => {
+      const server = app.listen(port, host, () => resolve(server));
+    }),
+  };
+}

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { projectRoot } from './paths.js';
+
+export interface IdpConfig {
+  /** Public origin of the IdP; each union's issuer is `<baseUrl>/u/<slug>`. */
+  baseUrl: string;
+  port: number;
+  databaseUrl: string;
+  /** Keys that sign cookies; the first signs, all verify (rotate by prepending). */
+  cookieKeys: string[];
+  /** 32-byte key that encrypts secrets at rest (signing keys, client secrets, TOTP seeds). */
+  dataEncryptionKey: Buffer;
+  /** SMTP server URL; when absent, mail is written to `data/mail/` and summarised on the console. */
+  smtpUrl?: string;
+  /** Trust X-Forwarded-* headers from a TLS-terminating proxy. */
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function defaultDatabaseUrl(): string {
+  return path.join(projectRoot, 'data', 'kenpo-id.sqlite');
+}
+
+export function loadIdpConfig(env: Env = process.env): IdpConfig {
+  const baseUrl = (env.IDP_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  return {
+    baseUrl,
+    port: parsePort(env.IDP_PORT ?? new URL(baseUrl).port ?? '3000', 'IDP_PORT'),
+    databaseUrl: env.DATABASE_URL || defaultDatabaseUrl(),
+    cookieKeys: parseCookieKeys(env.COOKIE_KEYS),
+    dataEncryptionKey: parseDataKey(env.DATA_ENCRYPTION_KEY),
+    smtpUrl: env.SMTP_URL || undefined,
+    trustProxy: env.TRUST_PROXY === 'true',
+  };
+}
+
+export function parsePort(value: string, name: string): number {
+  const port = Number(value || '0');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number`);
+  return port;
+}
+
+function parseCookieKeys(value: string | undefined): string[] {
+  const keys = (value ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (keys.length === 0) throw new ConfigError('COOKIE_KEYS is required (comma-separated, at least 32 characters each)');
+  if (keys.some((k) => k.length < 32)) throw new ConfigError('each COOKIE_KEYS entry must be at least 32 characters');
+  return keys;
+}
+
+export function parseDataKey(value: string | undefined): Buffer {
+  const key = Buffer.from(value ?? '', 'base64');
+  if (key.length !== 32) throw new ConfigError('DATA_ENCRYPTION_KEY is required: 32 random bytes, base64-encoded');
+  return key;
+}

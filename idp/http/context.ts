@@ -1,0 +1,15 @@
+import type { RouterContext } from '@koa/router';
+import type { Database } from '../../migrations/database.js';
+import type { UnionIssuer } from '../oidc/provider-registry.js';
+
+/** What the union dispatcher puts on every request under `/u/<slug>`. */
+export interface UnionState {
+  issuer: UnionIssuer;
+  db: Database;
+  /** Signs CSRF tokens (the first cookie key). */
+  csrfSecret: string;
+}
+
+export type UnionContext = RouterContext<UnionState>;
+
+export const clientIp = (ctx: { ip: string }) => ctx.ip;

@@ -1,0 +1,23 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Middleware } from 'koa';
+import { viewsDir } from '../paths.js';
+
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+const staticDir = path.join(viewsDir, 'static');
+
+/** Serves `views/static/<file>` at `/static/<file>`: flat names only, no traversal. */
+export function staticAssets(): Middleware {
+  return async (ctx, next) => {
+    const match = /^\/static\/([a-z0-9][a-z0-9._-]*)$/i.exec(ctx.path);
+    const type = match && TYPES[path.extname(match[1])];
+    if (!match || !type || ctx.method !== 'GET') return next();
+    try {
+      ctx.body = await fs.readFile(path.join(staticDir, match[1]));
+      ctx.type = type;
+      ctx.set('Cache-Control', 'public, max-age=3600');
+    } catch {
+      return next();
+    }
+  };
+}

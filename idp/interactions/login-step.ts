@@ -1,0 +1,44 @@
+import { loginWithPassword, type PasswordLoginResult } from '../accounts/password-login.js';
+import { clientIp, type UnionContext } from '../http/context.js';
+import { renderPage } from '../http/render.js';
+
+export const LOGIN_MESSAGES: Record<Exclude<PasswordLoginResult, { ok: true }>['reason'] | 'missing', string> = {
+  missing: 'ユーザIDとパスワードを入力してください。',
+  invalid: '無効なユーザIDまたはパスワードです。',
+  locked: 'アカウントがロックされています。ご加入の健康保険組合（組合管理者）へお問い合わせください。',
+  temporary_expired: '仮パスワードの有効期限が切れています。健康保険組合に仮ユーザID・仮パスワードの再発行をご依頼ください。',
+};
+
+export interface LoginView {
+  uid: string;
+  csrf: string;
+  loginId?: string;
+  remember?: boolean;
+  error?: string;
+  returnUrl?: string;
+}
+
+export async function renderLogin(ctx: UnionContext, view: LoginView, status = 200): Promise<void> {
+  const { union } = ctx.state.issuer;
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = await renderPage('idp/login', {
+    title: 'ログイン',
+    brand: union.name,
+    base: `/u/${union.slug}`,
+    loginId: '',
+    remember: false,
+    error: undefined,
+    returnUrl: undefined,
+    ...view,
+  });
+}
+
+/** Checks the submitted user ID and password; the interaction decides what follows. */
+export async function submitLogin(ctx: UnionContext, form: Record<string, string>) {
+  const loginId = (form.loginId ?? '').slice(0, 255);
+  const password = (form.password ?? '').slice(0, 1024);
+  if (!loginId.trim() || !password) return { ok: false as const, reason: 'missing' as const, loginId };
+  const result = await loginWithPassword(ctx.state.db, ctx.state.issuer.union, { loginId, password, ip: clientIp(ctx) });
+  return { ...result, loginId };
+}

@@ -1,0 +1,109 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { Database } from '../../migrations/database.js';
+import type { IdpConfig } from '../config.js';
+import { renderPage } from '../http/render.js';
+import type { SecretBox } from '../security/encryption.js';
+import type { Union } from '../unions/union-repository.js';
+import { KnexAdapter } from './adapter.js';
+import { accountFinder } from './find-account.js';
+import { RESOURCE_METADATA, resourceIndicators, validateResourceMetadata } from './resources.js';
+
+export interface ProviderDeps {
+  db: Database;
+  config: IdpConfig;
+  box: SecretBox;
+}
+
+export const unionPath = (slug: string) => `/u/${slug}`;
+
+/** The whole oidc-provider configuration of one union: data, with behaviour delegated to small modules. */
+export function providerConfiguration(union: Union, keys: Configuration['jwks'], deps: ProviderDeps): Configuration {
+  const { db, config, box } = deps;
+  const base = unionPath(union.slug);
+  const secure = config.baseUrl.startsWith('https:');
+  // Cookies are scoped to the union's path, so one union's session never reaches another's.
+  const cookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: base };
+
+  return {
+    adapter: (model: string) => new KnexAdapter(db, union.slug, model, box),
+    findAccount: accountFinder(db, union.slug),
+    jwks: keys,
+    cookies: { keys: config.cookieKeys, long: cookie, short: cookie },
+
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'medical', 'admin'],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'name_kana', 'preferred_username'],
+      email: ['email', 'email_verified'],
+    },
+    // Relying parties are the union's own apps: ID tokens carry the profile claims directly.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      resourceIndicators,
+    } as Configuration['features'], // the typings model introspection+RAR combinations too narrowly
+    extraClientMetadata: {
+      properties: [RESOURCE_METADATA],
+      validator: (_ctx, key, value) => validateResourceMetadata(key, value),
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    // PKCE for every client, confidential ones included (oidc-provider only insists for public clients).
+    pkce: { required: () => true },
+    interactions: { url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}` },
+    ttl: {
+      AccessToken: 10 * 60,
+      AuthorizationCode: 60,
+      ClientCredentials: 10 * 60,
+      IdToken: 10 * 60,
+      Interaction: 30 * 60,
+      Grant: 30 * 24 * 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+      Session: 14 * 24 * 60 * 60,
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = await renderPage('idp/error', {
+        title: 'エラー',
+        brand: union.name,
+        message: errorMessage(out.error),
+        code: out.error,
+      });
+    },
+  };
+}
+
+function errorMessage(code: string): string {
+  switch (code) {
+    case 'invalid_request':
+    case 'invalid_client':
+    case 'unauthorized_client':
+    case 'invalid_redirect_uri':
+      return 'ログイン要求が正しくありません。アプリケーションに戻ってもう一度お試しください。';
+    case 'access_denied':
+      return 'ログインは中止されました。';
+    default:
+      return 'ログインの有効期限が切れたか、要求を処理できませんでした。最初からもう一度お試しください。';
+  }
+}
+
+async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = await renderPage('idp/logout', { title: 'ログアウト', brand: undefined, form });
+}
+
+async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = await renderPage('idp/logged-out', { title: 'ログアウトしました', brand: undefined });
+}

@@ -1,0 +1,26 @@
+import type { Account as OidcAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { Database } from '../../migrations/database.js';
+import { findAccount } from '../accounts/account-repository.js';
+import { findMember } from '../members/member-repository.js';
+
+/** Resolves an OIDC subject (the account id) to its claims, within one union only. */
+export function accountFinder(db: Database, unionSlug: string) {
+  return async (_ctx: KoaContextWithOIDC, sub: string): Promise<OidcAccount | undefined> => {
+    const account = await findAccount(db, unionSlug, sub);
+    if (!account) return undefined;
+    return {
+      accountId: account.id,
+      async claims() {
+        const member = await findMember(db, unionSlug, account.memberId);
+        return {
+          sub: account.id,
+          name: member?.nameKanji,
+          name_kana: member?.nameKana,
+          preferred_username: account.userId ?? undefined,
+          email: account.email ?? undefined,
+          email_verified: account.email ? account.emailVerified : undefined,
+        };
+      },
+    };
+  };
+}

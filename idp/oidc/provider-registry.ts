@@ -1,0 +1,42 @@
+import type { Middleware } from 'koa';
+import mount from 'koa-mount';
+import Provider from 'oidc-provider';
+import { findUnion, type Union } from '../unions/union-repository.js';
+import { providerConfiguration, unionPath, type ProviderDeps } from './configuration.js';
+import { loadSigningKeys } from './signing-keys.js';
+
+export interface UnionIssuer {
+  union: Union;
+  provider: Provider;
+  /** The provider's own routes, mounted under the union's path. */
+  routes: Middleware;
+}
+
+/** One oidc-provider instance per union, created on first use and kept for the life of the process. */
+export class ProviderRegistry {
+  private readonly issuers = new Map<string, Promise<UnionIssuer>>();
+
+  constructor(readonly deps: ProviderDeps) {}
+
+  issuerUrl(slug: string): string {
+    return this.deps.config.baseUrl + unionPath(slug);
+  }
+
+  async get(slug: string): Promise<UnionIssuer | undefined> {
+    const cached = this.issuers.get(slug);
+    if (cached) return cached;
+    const union = await findUnion(this.deps.db, slug);
+    if (!union) return undefined;
+    const created = this.create(union);
+    this.issuers.set(slug, created);
+    created.catch(() => this.issuers.delete(slug));
+    return created;
+  }
+
+  private async create(union: Union): Promise<UnionIssuer> {
+    const keys = await loadSigningKeys(this.deps.db, union.slug, this.deps.box);
+    const provider = new Provider(this.issuerUrl(union.slug), providerConfiguration(union, { keys }, this.deps));
+    provider.on('server_error', (_ctx, err) => console.error(`[idp:${union.slug}] server_error`, err));
+    return { union, provider, routes: mount(unionPath(union.slug), provider) as unknown as Middleware };
+  }
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+import { migrationSource } from './index.js';
+
+// Times are stored as epoch milliseconds in BIGINT columns; read them back as numbers, not strings.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+export type Database = Knex;
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** Opens the database named by `url`: a PostgreSQL URL, or a path to an SQLite file (created on demand). */
+export function openDatabase(url: string): Database {
+  if (isPostgresUrl(url)) {
+    return knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+  }
+  const filename = url.replace(/^sqlite:(\/\/)?/, '');
+  if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  return knex({
+    client: 'sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    // One connection serialises writes, which is what SQLite does anyway; WAL lets readers in meanwhile.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null) => void) {
+        conn.run('PRAGMA foreign_keys = ON', (err) => {
+          if (err) return done(err);
+          conn.run('PRAGMA journal_mode = WAL', (err2) => {
+            if (err2) return done(err2);
+            conn.run('PRAGMA busy_timeout = 5000', done);
+          });
+        });
+      },
+    },
+  });
+}
+
+export async function migrateLatest(db: Database): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as initial from './001_initial.js';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so the same list runs from the
+ * TypeScript sources (tests), the compiled output (production) and any bundler.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001_initial': initial,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

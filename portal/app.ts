@@ -1,0 +1,77 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import ejs from 'ejs';
+import type { Database } from '../migrations/database.js';
+import { viewsDir } from '../idp/paths.js';
+import type { PortalConfig } from './config.js';
+import { errorHandler, securityHeaders } from './http/security.js';
+import { RelyingParties } from './oidc-client.js';
+import { authRoutes } from './routes/auth.js';
+import { homeRoutes } from './routes/home.js';
+import { KnexSessionStore } from './session-store.js';
+
+const SESSION_TTL_MS = 30 * 60 * 1000;
+
+/** Renders a portal view inside the shared layout, with the member header when someone is logged in. */
+function renderWithLayout(file: string, locals: object, done: (err: unknown, html?: string) => void): void {
+  const render = async () => {
+    const data = { brand: undefined, member: undefined, ...locals };
+    const body = await ejs.renderFile(file, data, { cache: true, async: true });
+    const header = data.member ? await ejs.renderFile(path.join(viewsDir, 'portal', '_header.ejs'), data, { cache: true, async: true }) : undefined;
+    return ejs.renderFile(path.join(viewsDir, 'layout.ejs'), { ...data, header, body }, { cache: true, async: true });
+  };
+  render().then((html) => done(null, html), done);
+}
+
+export function createPortal(config: PortalConfig, db: Database): { app: Express; sessions: KnexSessionStore } {
+  const app = express();
+  const https = config.baseUrl.startsWith('https:');
+  const rps = new RelyingParties(config.unions);
+  const sessions = new KnexSessionStore(db, SESSION_TTL_MS);
+
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', viewsDir);
+  app.engine('ejs', renderWithLayout);
+  app.set('view engine', 'ejs');
+  app.disable('x-powered-by');
+
+  app.use(securityHeaders(https));
+  app.use('/static', express.static(path.join(viewsDir, 'static'), { maxAge: '1h', index: false }));
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  app.use(session({
+    name: 'kenpo_portal',
+    secret: config.sessionSecret,
+    store: sessions,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: https, maxAge: SESSION_TTL_MS },
+  }));
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.get('/', (_req, res) => {
+    res.render('portal/index', { title: '健康保険組合ポータル', unions: config.unions });
+  });
+
+  const union = express.Router({ mergeParams: true });
+  union.use((req, res, next) => {
+    const found = rps.union(req.params.slug as string);
+    if (!found) return res.status(404).render('portal/error', { title: 'ページが見つかりません', message: 'ページが見つかりません。URLをご確認ください。' });
+    res.locals.union = found;
+    next();
+  });
+  union.use(authRoutes(rps, config.baseUrl));
+  union.use(homeRoutes());
+  app.use('/u/:slug', union);
+
+  app.use((_req, res) => {
+    res.status(404).render('portal/error', { title: 'ページが見つかりません', message: 'ページが見つかりません。URLをご確認ください。' });
+  });
+  app.use(errorHandler);
+  return { app, sessions };
+}

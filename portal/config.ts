@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+
+/** One union the portal serves, as a confidential client of that union's issuer. */
+export interface PortalUnion {
+  slug: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface PortalConfig {
+  baseUrl: string;
+  port: number;
+  databaseUrl: string;
+  /** Signs the session cookie (at least 32 characters). */
+  sessionSecret: string;
+  unions: PortalUnion[];
+  trustProxy: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Unions come from PORTAL_UNIONS (JSON) or the JSON file named by PORTAL_UNIONS_FILE. */
+export function loadPortalConfig(env: Env = process.env, defaults: { databaseUrl: string }): PortalConfig {
+  const baseUrl = (env.PORTAL_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
+  const sessionSecret = env.PORTAL_SESSION_SECRET ?? '';
+  if (sessionSecret.length < 32) throw new Error('PORTAL_SESSION_SECRET is required (at least 32 characters)');
+  const raw = env.PORTAL_UNIONS ?? (env.PORTAL_UNIONS_FILE ? fs.readFileSync(env.PORTAL_UNIONS_FILE, 'utf8') : '[]');
+  const unions = JSON.parse(raw) as PortalUnion[];
+  for (const u of unions) {
+    for (const key of ['slug', 'name', 'issuer', 'clientId', 'clientSecret'] as const) {
+      if (typeof u[key] !== 'string' || !u[key]) throw new Error(`PORTAL_UNIONS: every union needs "${key}"`);
+    }
+  }
+  return {
+    baseUrl,
+    port: Number(env.PORTAL_PORT ?? (new URL(baseUrl).port || 4000)),
+    databaseUrl: env.DATABASE_URL || defaults.databaseUrl,
+    sessionSecret,
+    unions,
+    trustProxy: env.TRUST_PROXY === 'true',
+  };
+}

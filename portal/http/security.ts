@@ -1,0 +1,42 @@
+import crypto from 'node:crypto';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** Same header policy as the IdP: own-origin scripts and styles, no framing, no referrer. */
+export const securityHeaders = (https: boolean): RequestHandler => (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+    ...(https ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+  });
+  next();
+};
+
+/** A per-session CSRF token, created on first use. */
+export function csrfToken(req: Request): string {
+  req.session.csrf ??= crypto.randomBytes(24).toString('base64url');
+  return req.session.csrf;
+}
+
+/** Every state-changing request must echo the session's token in the `csrf` form field. */
+export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
+  const expected = req.session.csrf;
+  const actual = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
+  if (expected && actual.length === expected.length && crypto.timingSafeEqual(Buffer.from(actual), Buffer.from(expected))) {
+    return next();
+  }
+  res.status(403).render('portal/error', { title: 'エラー', message: 'フォームの有効期限が切れました。ページを再読み込みしてからもう一度お試しください。' });
+}
+
+/** No stack traces to users: a short Japanese message, details to the log. */
+export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+  if (status >= 500) console.error('[portal] unhandled error', err);
+  res.status(status).render('portal/error', {
+    title: 'エラー',
+    message: status === 413 ? '送信内容が大きすぎます。' : status < 500 ? '要求を処理できませんでした。' : 'サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。',
+  });
+};

@@ -1,0 +1,93 @@
+import { Router, type Request } from 'express';
+import * as oidc from 'openid-client';
+import type { PortalUnion } from '../config.js';
+import { requireCsrf } from '../http/security.js';
+import { PORTAL_RESOURCE, PORTAL_SCOPE, type RelyingParties } from '../oidc-client.js';
+import { memberOf, regenerate } from '../session.js';
+
+/** Only paths inside the union's portal may be returned to after login (no open redirect). */
+function safeReturnTo(slug: string, value: unknown): string {
+  const home = `/u/${slug}/`;
+  return typeof value === 'string' && value.startsWith(home) && !value.includes('//', 1) ? value : home;
+}
+
+/** Login by authorization code + PKCE + state + nonce; logout through the issuer's end-session endpoint. */
+export function authRoutes(rps: RelyingParties, baseUrl: string): Router {
+  const router = Router({ mergeParams: true });
+  const union = (req: Request) => req.res!.locals.union as PortalUnion;
+  const callbackUrl = (u: PortalUnion) => `${baseUrl}/u/${u.slug}/callback`;
+
+  router.get('/login', async (req, res) => {
+    const u = union(req);
+    const config = await rps.config(u);
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const pending = {
+      slug: u.slug, state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier,
+      returnTo: safeReturnTo(u.slug, req.query.returnTo),
+    };
+    req.session.pendingLogin = pending;
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: callbackUrl(u),
+      scope: PORTAL_SCOPE,
+      resource: PORTAL_RESOURCE,
+      // offline_access (a refresh token) is only granted with prompt=consent; the IdP grants first-party apps silently.
+      prompt: 'consent',
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state: pending.state,
+      nonce: pending.nonce,
+    });
+    res.redirect(303, url.href);
+  });
+
+  router.get('/callback', async (req, res) => {
+    const u = union(req);
+    const pending = req.session.pendingLogin;
+    if (!pending || pending.slug !== u.slug) {
+      return res.status(400).render('portal/error', { title: 'エラー', message: 'ログインの有効期限が切れました。もう一度ログインしてください。', retry: `/u/${u.slug}/login` });
+    }
+    delete req.session.pendingLogin;
+    const config = await rps.config(u);
+    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      tokens = await oidc.authorizationCodeGrant(config, new URL(req.originalUrl, baseUrl), {
+        pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+      });
+    } catch (err) {
+      console.warn(`[portal:${u.slug}] login failed`, (err as Error).message);
+      return res.status(400).render('portal/error', { title: 'エラー', message: 'ログインできませんでした。もう一度お試しください。', retry: `/u/${u.slug}/login` });
+    }
+    const claims = tokens.claims()!;
+    await regenerate(req);
+    req.session.members = {
+      ...req.session.members,
+      [u.slug]: {
+        sub: claims.sub,
+        name: typeof claims.name === 'string' ? claims.name : '',
+        idToken: tokens.id_token!,
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 0) * 1000,
+      },
+    };
+    res.redirect(303, pending.returnTo);
+  });
+
+  router.post('/logout', requireCsrf, async (req, res) => {
+    const u = union(req);
+    const member = memberOf(req, u.slug);
+    if (req.session.members) delete req.session.members[u.slug];
+    if (!member) return res.redirect(303, `/u/${u.slug}/logged-out`);
+    const config = await rps.config(u);
+    res.redirect(303, oidc.buildEndSessionUrl(config, {
+      id_token_hint: member.idToken,
+      post_logout_redirect_uri: `${baseUrl}/u/${u.slug}/logged-out`,
+    }).href);
+  });
+
+  router.get('/logged-out', (req, res) => {
+    res.render('portal/logged-out', { title: 'ログアウトしました', brand: union(req).name, slug: union(req).slug });
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+import type { Request } from 'express';
+
+/** What the portal remembers of a member logged in through one union's issuer. */
+export interface MemberSession {
+  sub: string;
+  name: string;
+  idToken: string;
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms when the access token expires. */
+  accessTokenExpiresAt: number;
+}
+
+/** An authorization request in flight: the checks the callback must see again. */
+export interface PendingLogin {
+  slug: string;
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    csrf?: string;
+    pendingLogin?: PendingLogin;
+    members?: Record<string, MemberSession>;
+  }
+}
+
+export const memberOf = (req: Request, slug: string): MemberSession | undefined => req.session.members?.[slug];
+
+/** A new session id at login, keeping what the old session held (prevents session fixation). */
+export function regenerate(req: Request): Promise<void> {
+  const { members } = req.session;
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      req.session.members = members;
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,16 @@
+import type { MemberRecord } from '../idp/members/member-repository.js';
+
+export const DEMO_UNION = { slug: 'demo', name: 'デモ健康保険組合', insurerNumber: '06139999' } as const;
+
+const card = { insurerNumber: DEMO_UNION.insurerNumber, kigo: '1234', bango: '56789' };
+
+/** A household of three and a single member, all fictional. */
+export const DEMO_MEMBERS: MemberRecord[] = [
+  { ...card, edaban: '00', nameKanji: '健保 太郎', nameKana: 'ケンポ タロウ', birthdate: '1979-08-22', relation: '本人' },
+  { ...card, edaban: '01', nameKanji: '健保 花子', nameKana: 'ケンポ ハナコ', birthdate: '1982-04-03', relation: '家族' },
+  { ...card, edaban: '02', nameKanji: '健保 一郎', nameKana: 'ケンポ イチロウ', birthdate: '2012-11-15', relation: '家族' },
+  { insurerNumber: DEMO_UNION.insurerNumber, kigo: '1234', bango: '60001', edaban: '00', nameKanji: '保険 次郎', nameKana: 'ホケン ジロウ', birthdate: '1990-01-31', relation: '本人' },
+];
+
+/** The ready-to-use account of 健保 太郎 (first login already completed). */
+export const DEMO_LOGIN = { userId: 'demo-taro', password: 'KenpoDemo-2026', email: 'taro@example.jp' };

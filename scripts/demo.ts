@@ -1,0 +1,109 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureAccount, setLoginCredentials } from '../idp/accounts/account-repository.js';
+import { hashPassword } from '../idp/accounts/password-hasher.js';
+import { issueTemporaryCredentials } from '../idp/accounts/temporary-credentials.js';
+import { createIdp } from '../idp/app.js';
+import { loadIdpConfig } from '../idp/config.js';
+import { upsertMembers } from '../idp/members/member-repository.js';
+import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../idp/oidc/client-registry.js';
+import { projectRoot } from '../idp/paths.js';
+import { findUnion, saveUnion } from '../idp/unions/union-repository.js';
+import { migrateLatest, openDatabase } from '../migrations/database.js';
+import { createPortal } from '../portal/app.js';
+import { loadPortalConfig } from '../portal/config.js';
+import { DEMO_LOGIN, DEMO_MEMBERS, DEMO_UNION } from './demo-data.js';
+
+/**
+ * `npm run demo`: the IdP (port 3000) and the portal (port 4000) on an embedded SQLite database with
+ * a demo union, members and clients. Secrets for the demo are generated once into data/ (git-ignored).
+ */
+interface DemoSecrets {
+  cookieKey: string;
+  dataKey: string;
+  portalSessionSecret: string;
+  adminClient?: RegisteredClient;
+  portalClient?: RegisteredClient;
+}
+
+const dataDir = path.join(projectRoot, 'data');
+const secretsFile = path.join(dataDir, 'demo-secrets.json');
+
+function loadSecrets(): DemoSecrets {
+  if (fs.existsSync(secretsFile)) return JSON.parse(fs.readFileSync(secretsFile, 'utf8'));
+  return {
+    cookieKey: crypto.randomBytes(32).toString('base64url'),
+    dataKey: crypto.randomBytes(32).toString('base64'),
+    portalSessionSecret: crypto.randomBytes(32).toString('base64url'),
+  };
+}
+
+function saveSecrets(secrets: DemoSecrets) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+}
+
+const secrets = loadSecrets();
+const env = {
+  COOKIE_KEYS: secrets.cookieKey,
+  DATA_ENCRYPTION_KEY: secrets.dataKey,
+  PORTAL_SESSION_SECRET: secrets.portalSessionSecret,
+  ...process.env,
+};
+const idpConfig = loadIdpConfig(env);
+const db = openDatabase(idpConfig.databaseUrl);
+await migrateLatest(db);
+
+if (!(await findUnion(db, DEMO_UNION.slug))) await saveUnion(db, DEMO_UNION);
+const idp = createIdp(idpConfig, db);
+const [taro, hanako] = await upsertMembers(db, DEMO_UNION.slug, DEMO_MEMBERS);
+
+const portalUrl = (process.env.PORTAL_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
+secrets.adminClient ??= await registerClient(idp.registry, DEMO_UNION.slug, adminClient('デモ組合 管理者'));
+secrets.portalClient ??= await registerClient(idp.registry, DEMO_UNION.slug, webAppClient({
+  name: 'デモ健康保険組合 ポータル',
+  redirectUris: [`${portalUrl}/u/${DEMO_UNION.slug}/callback`],
+  postLogoutRedirectUris: [`${portalUrl}/u/${DEMO_UNION.slug}/logged-out`],
+  clientUri: `${portalUrl}/u/${DEMO_UNION.slug}/`,
+  medical: true,
+}));
+saveSecrets(secrets);
+
+const taroAccount = await ensureAccount(db, DEMO_UNION.slug, taro.id);
+if (!taroAccount.userId) {
+  await setLoginCredentials(db, taroAccount.id, { ...DEMO_LOGIN, passwordHash: await hashPassword(DEMO_LOGIN.password) });
+}
+const postcard = await issueTemporaryCredentials(db, {
+  unionSlug: DEMO_UNION.slug, memberId: hanako.id, validDays: 90, issuedBy: 'system:demo',
+});
+
+const issuer = idp.registry.issuerUrl(DEMO_UNION.slug);
+const portalConfig = loadPortalConfig({
+  ...env,
+  PORTAL_UNIONS: JSON.stringify([{ slug: DEMO_UNION.slug, name: DEMO_UNION.name, issuer, ...secrets.portalClient }]),
+}, { databaseUrl: idpConfig.databaseUrl });
+await idp.listen(idpConfig.port, '127.0.0.1');
+const { app: portal } = createPortal(portalConfig, db);
+await new Promise<void>((resolve) => portal.listen(portalConfig.port, '127.0.0.1', () => resolve()));
+
+console.log(`
+kenpo-id demo is running (database: ${idpConfig.databaseUrl})
+
+  Portal       ${portalUrl}/u/${DEMO_UNION.slug}/
+  IdP issuer   ${issuer}   (discovery: ${issuer}/.well-known/openid-configuration)
+  Admin API    ${issuer}/admin/v1   (OpenAPI: ${issuer}/admin/openapi.json)
+
+Log in to the portal as 健保 太郎:
+  ユーザID ${DEMO_LOGIN.userId}   パスワード ${DEMO_LOGIN.password}
+
+Postcard (temporary credentials, new at every start) for 健保 花子:
+  仮ユーザID ${postcard.temporaryUserId}   仮パスワード ${postcard.temporaryPassword}
+
+Admin client (client credentials, scope admin):
+  client_id ${secrets.adminClient.clientId}
+  client_secret ${secrets.adminClient.clientSecret}
+  curl -s -u '${secrets.adminClient.clientId}:${secrets.adminClient.clientSecret}' -d grant_type=client_credentials -d scope=admin ${issuer}/token
+
+Mail is written to data/mail/ (set SMTP_URL to use an SMTP server). Stop with Ctrl+C.
+`);

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on SQLite, then every storage-touching test (integration, e2e) on
+// PostgreSQL; ends with one plain line "N passed, N failed" from jest's JSON output.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const outDir = path.join(root, '.test-results');
+fs.mkdirSync(outDir, { recursive: true });
+const extra = process.argv.slice(2);
+const only = process.env.KENPO_TEST_DBS?.split(',') ?? ['sqlite', 'postgres'];
+
+const runs = [
+  { db: 'sqlite', paths: [] },
+  { db: 'postgres', paths: ['test/integration', 'test/e2e'] },
+].filter((run) => only.includes(run.db));
+
+let passed = 0;
+let failed = 0;
+for (const run of runs) {
+  const outputFile = path.join(outDir, `${run.db}.json`);
+  fs.rmSync(outputFile, { force: true });
+  console.log(`\n=== jest on ${run.db} ===`);
+  const result = spawnSync(process.execPath, [
+    '--experimental-vm-modules', '--no-warnings=ExperimentalWarning',
+    path.join(root, 'node_modules/jest/bin/jest.js'),
+    '--json', `--outputFile=${outputFile}`, ...run.paths, ...extra,
+  ], { stdio: 'inherit', cwd: root, env: { ...process.env, KENPO_TEST_DB: run.db } });
+  if (fs.existsSync(outputFile)) {
+    const report = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
+  } else {
+    console.error(`jest on ${run.db} produced no report (exit ${result.status})`);
+    failed += 1;
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,88 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { adminToken, createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function submitLogin(page: Page, userId: string, password: string) {
+  await page.getByLabel('ユーザID').fill(userId);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+test('a member logs in to the portal through the IdP, sees their name, and logs out of both', async () => {
+  await createMemberWithLogin(stack, 'alpha', { userId: 'Sato.Taro', password: 'correct-horse-9' }, { nameKanji: '佐藤 太郎' });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+
+  await page.goto(`${stack.portalUrl}/u/alpha/`);
+  expect(page.url()).toContain(`${stack.idpUrl}/u/alpha/interaction/`);
+  await expect(page.getByRole('heading', { name: 'ログイン' }).isVisible()).resolves.toBe(true);
+
+  await submitLogin(page, 'SATO.TARO', 'correct-horse-9'); // user IDs are case-insensitive
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  await expect(page.locator('.member-name').textContent()).resolves.toBe('佐藤 太郎 様');
+  await expect(page.locator('.brand').textContent()).resolves.toBe('アルファ健康保険組合');
+
+  // Logout: the portal session ends, then the IdP asks for confirmation and ends its session too.
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await page.getByText('ログアウトしてもよろしいですか？').waitFor();
+  await page.getByRole('button', { name: 'ログアウトする' }).click();
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/logged-out`);
+
+  // Both sessions are gone: visiting the portal asks for the password again.
+  await page.goto(`${stack.portalUrl}/u/alpha/`);
+  expect(page.url()).toContain(`${stack.idpUrl}/u/alpha/interaction/`);
+  await context.close();
+});
+
+test('a wrong password shows the neutral message and keeps the user ID', async () => {
+  await createMemberWithLogin(stack, 'alpha', { userId: 'neutral-user', password: 'right-password-1' });
+  const page = await browser.newPage();
+  await page.goto(`${stack.portalUrl}/u/alpha/`);
+  await submitLogin(page, 'neutral-user', 'wrong-password');
+  await expect(page.getByRole('alert').textContent()).resolves.toBe('無効なユーザIDまたはパスワードです。');
+  await expect(page.getByLabel('ユーザID').inputValue()).resolves.toBe('neutral-user');
+  await submitLogin(page, 'nobody-at-all', 'wrong-password');
+  await expect(page.getByRole('alert').textContent()).resolves.toBe('無効なユーザIDまたはパスワードです。');
+  await page.close();
+});
+
+test('11 wrong passwords lock the account; the admin API unlocks it and login works again', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'locked-member', password: 'my-real-pass-1' });
+  const page = await browser.newPage();
+  await page.goto(`${stack.portalUrl}/u/alpha/`);
+  for (let i = 1; i <= 10; i += 1) {
+    await submitLogin(page, 'locked-member', `wrong-${i}`);
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('無効なユーザIDまたはパスワードです。');
+  }
+  await submitLogin(page, 'locked-member', 'wrong-11');
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('アカウントがロックされています');
+
+  // Locked: even the right password is not checked.
+  await submitLogin(page, 'locked-member', 'my-real-pass-1');
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('組合管理者');
+
+  const union = stack.unions.alpha;
+  const token = await adminToken(union);
+  const headers = { authorization: `Bearer ${token}` };
+  const state = await (await fetch(`${union.issuer}/admin/v1/accounts/${accountId}/lockout`, { headers })).json();
+  expect(state).toMatchObject({ locked: true, failedAttempts: 11, threshold: 11 });
+  const unlocked = await fetch(`${union.issuer}/admin/v1/accounts/${accountId}/unlock`, { method: 'POST', headers });
+  expect(unlocked.status).toBe(200);
+
+  await submitLogin(page, 'locked-member', 'my-real-pass-1');
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  await page.close();
+});

@@ -1,0 +1,139 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ensureAccount, setLoginCredentials } from '../../idp/accounts/account-repository.js';
+import { hashPassword } from '../../idp/accounts/password-hasher.js';
+import { createIdp, type Idp } from '../../idp/app.js';
+import { loadIdpConfig } from '../../idp/config.js';
+import { upsertMembers, type MemberRecord } from '../../idp/members/member-repository.js';
+import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
+import { saveUnion } from '../../idp/unions/union-repository.js';
+import type { UnionPolicy } from '../../idp/unions/policy.js';
+import { createPortal } from '../../portal/app.js';
+import { loadPortalConfig } from '../../portal/config.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+/** Listens on a free loopback port first, so the app can be built knowing its own URL. */
+async function listenOnFreePort(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export interface TestUnion {
+  slug: string;
+  name: string;
+  insurerNumber: string;
+  issuer: string;
+  admin: RegisteredClient;
+  portal: RegisteredClient;
+}
+
+export interface TestStack {
+  database: TestDatabase;
+  idp: Idp;
+  idpUrl: string;
+  portalUrl: string;
+  unions: Record<string, TestUnion>;
+  close(): Promise<void>;
+}
+
+export const TEST_UNIONS = {
+  alpha: { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' },
+  beta: { slug: 'beta', name: 'ベータ健康保険組合', insurerNumber: '06130002' },
+} as const;
+
+/**
+ * The whole system on loopback ports and a fresh database: the IdP with two unions (each with an
+ * admin client and a portal client) and the portal serving both.
+ */
+export async function startStack(options: { policy?: Partial<UnionPolicy> } = {}): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const idpListener = await listenOnFreePort();
+  const portalListener = await listenOnFreePort();
+  const idpConfig = loadIdpConfig({
+    IDP_BASE_URL: idpListener.url,
+    DATABASE_URL: database.url,
+    COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'),
+    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+  });
+  const idp = createIdp(idpConfig, database.db);
+  idpListener.server.on('request', idp.app.callback());
+
+  const unions: Record<string, TestUnion> = {};
+  for (const u of Object.values(TEST_UNIONS)) {
+    await saveUnion(database.db, { ...u, settings: options.policy });
+    unions[u.slug] = {
+      ...u,
+      issuer: idp.registry.issuerUrl(u.slug),
+      admin: await registerClient(idp.registry, u.slug, adminClient(`${u.name} admin`)),
+      portal: await registerClient(idp.registry, u.slug, webAppClient({
+        name: `${u.name} portal`,
+        redirectUris: [`${portalListener.url}/u/${u.slug}/callback`],
+        postLogoutRedirectUris: [`${portalListener.url}/u/${u.slug}/logged-out`],
+        medical: true,
+      })),
+    };
+  }
+  const portalConfig = loadPortalConfig({
+    PORTAL_BASE_URL: portalListener.url,
+    PORTAL_SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+    PORTAL_UNIONS: JSON.stringify(Object.values(unions).map((u) => ({
+      slug: u.slug, name: u.name, issuer: u.issuer, clientId: u.portal.clientId, clientSecret: u.portal.clientSecret,
+    }))),
+  }, { databaseUrl: database.url });
+  const { app: portal } = createPortal(portalConfig, database.db);
+  portalListener.server.on('request', portal);
+
+  const close = (server: http.Server) => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return {
+    database, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
+    close: async () => {
+      await Promise.all([close(idpListener.server), close(portalListener.server)]);
+      await database.drop();
+    },
+  };
+}
+
+let memberCounter = 0;
+
+/** A member record with a unique card number in the given union. */
+export function memberRecord(union: { insurerNumber: string }, overrides: Partial<MemberRecord> = {}): MemberRecord {
+  memberCounter += 1;
+  return {
+    insurerNumber: union.insurerNumber, kigo: '100', bango: String(20000 + memberCounter), edaban: '00',
+    nameKanji: '試験 花子', nameKana: 'シケン ハナコ', birthdate: '1979-08-22', relation: '本人', ...overrides,
+  };
+}
+
+/** A member who has finished the first login: own user ID and password. */
+export async function createMemberWithLogin(
+  stack: TestStack,
+  unionSlug: string,
+  login: { userId: string; password: string },
+  overrides: Partial<MemberRecord> = {},
+): Promise<{ accountId: string; memberId: string }> {
+  const union = stack.unions[unionSlug];
+  const [member] = await upsertMembers(stack.database.db, unionSlug, [memberRecord(union, overrides)]);
+  const account = await ensureAccount(stack.database.db, unionSlug, member.id);
+  await setLoginCredentials(stack.database.db, account.id, { ...login, passwordHash: await hashPassword(login.password) });
+  return { accountId: account.id, memberId: member.id };
+}
+
+/** An admin API access token for the union, from its token endpoint by client credentials. */
+export async function adminToken(union: TestUnion): Promise<string> {
+  const response = await fetch(`${union.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${union.admin.clientId}:${union.admin.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin' }),
+  });
+  const body = await response.json() as { access_token?: string };
+  if (!body.access_token) throw new Error(`no admin token: ${JSON.stringify(body)}`);
+  return body.access_token;
+}

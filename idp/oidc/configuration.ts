@@ -32,7 +32,8 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
 
     scopes: ['openid', 'offline_access', 'profile', 'email', 'medical', 'admin'],
     claims: {
-      openid: ['sub'],
+      // How the member authenticated travels with every ID token (relying parties decide on it).
+      openid: ['sub', 'acr', 'amr'],
       profile: ['name', 'name_kana', 'preferred_username'],
       email: ['email', 'email_verified'],
     },

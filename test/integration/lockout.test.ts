@@ -1,0 +1,61 @@
+import { findAccount } from '../../idp/accounts/account-repository.js';
+import { loginWithPassword } from '../../idp/accounts/password-login.js';
+import { findUnion, type Union } from '../../idp/unions/union-repository.js';
+import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+let union: Union;
+
+beforeAll(async () => {
+  stack = await startStack();
+  union = (await findUnion(stack.database.db, 'alpha'))!;
+});
+afterAll(() => stack?.close());
+
+const login = (loginId: string, password: string) => loginWithPassword(stack.database.db, union, { loginId, password });
+
+test('a success resets the count of failures', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'reset-me', password: 'pass-word-1' });
+  for (let i = 0; i < 10; i += 1) expect(await login('reset-me', 'nope')).toEqual({ ok: false, reason: 'invalid' });
+  expect(await login('reset-me', 'pass-word-1')).toMatchObject({ ok: true, accountId });
+  expect((await findAccount(stack.database.db, 'alpha', accountId))!.failedAttempts).toBe(0);
+  for (let i = 0; i < 10; i += 1) await login('reset-me', 'nope');
+  expect(await login('reset-me', 'pass-word-1')).toMatchObject({ ok: true });
+});
+
+test('concurrent wrong passwords cannot check more than the threshold', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'race-target', password: 'pass-word-2' });
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => login('race-target', `guess-${i}`)));
+  const account = (await findAccount(stack.database.db, 'alpha', accountId))!;
+  expect(account.failedAttempts).toBe(11);
+  expect(account.lockedAt).toEqual(expect.any(Number));
+  // Exactly 11 guesses were checked (10 "invalid" + the one that locked); the other 19 were refused unchecked.
+  expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(10);
+  expect(results.filter((r) => !r.ok && r.reason === 'locked')).toHaveLength(20);
+  expect(await login('race-target', 'pass-word-2')).toEqual({ ok: false, reason: 'locked' });
+  const audit = await stack.database.db('audit_log').where({ target: accountId, action: 'account.locked' });
+  expect(audit).toHaveLength(1);
+});
+
+test('a union\'s own lockout threshold applies', async () => {
+  await stack.database.db('unions').where({ slug: 'beta' }).update({ settings: JSON.stringify({ lockoutThreshold: 3 }) });
+  const beta = (await findUnion(stack.database.db, 'beta'))!;
+  await createMemberWithLogin(stack, 'beta', { userId: 'three-strikes', password: 'pass-word-3' });
+  const attempt = (password: string) => loginWithPassword(stack.database.db, beta, { loginId: 'three-strikes', password });
+  expect(await attempt('x')).toEqual({ ok: false, reason: 'invalid' });
+  expect(await attempt('x')).toEqual({ ok: false, reason: 'invalid' });
+  expect(await attempt('x')).toEqual({ ok: false, reason: 'locked' });
+  expect(await attempt('pass-word-3')).toEqual({ ok: false, reason: 'locked' });
+});
+
+test('user IDs are compared lower-cased and unknown IDs fail like wrong passwords', async () => {
+  await createMemberWithLogin(stack, 'alpha', { userId: 'MiXeD.Case@Id', password: 'pass-word-4' });
+  expect(await login('  mixed.case@id ', 'pass-word-4')).toMatchObject({ ok: true });
+  expect(await login('no-such-user', 'pass-word-4')).toEqual({ ok: false, reason: 'invalid' });
+});
+
+test('the audit log is append-only', async () => {
+  await login('no-such-user', 'x');
+  await expect(stack.database.db('audit_log').update({ outcome: 'success' })).rejects.toThrow(/append-only/);
+  await expect(stack.database.db('audit_log').delete()).rejects.toThrow(/append-only/);
+});

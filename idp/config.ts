@@ -28,7 +28,7 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
   const baseUrl = (env.IDP_BASE_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
   return {
     baseUrl,
-    port: parsePort(env.IDP_PORT ?? new URL(baseUrl).port ?? '3000', 'IDP_PORT'),
+    port: parsePort(env.IDP_PORT ?? (new URL(baseUrl).port || '3000'), 'IDP_PORT'),
     databaseUrl: env.DATABASE_URL || defaultDatabaseUrl(),
     cookieKeys: parseCookieKeys(env.COOKIE_KEYS),
     dataEncryptionKey: parseDataKey(env.DATA_ENCRYPTION_KEY),

@@ -105,5 +105,5 @@ Admin client (client credentials, scope admin):
   client_secret ${secrets.adminClient.clientSecret}
   curl -s -u '${secrets.adminClient.clientId}:${secrets.adminClient.clientSecret}' -d grant_type=client_credentials -d scope=admin ${issuer}/token
 
-Mail is written to data/mail/ (set SMTP_URL to use an SMTP server). Stop with Ctrl+C.
+Stop with Ctrl+C. Data stays in data/ (delete the folder to start over).
 `);

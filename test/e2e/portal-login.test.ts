@@ -15,9 +15,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function submitLogin(page: Page, userId: string, password: string) {
+async function submitLogin(page: Page, userId: string, password: string, remember = false) {
   await page.getByLabel('ユーザID').fill(userId);
   await page.getByLabel('パスワード').fill(password);
+  if (remember) await page.getByLabel('ログイン状態の保存').check();
   await page.getByRole('button', { name: 'ログイン' }).click();
 }
 
@@ -34,6 +35,9 @@ test('a member logs in to the portal through the IdP, sees their name, and logs 
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
   await expect(page.locator('.member-name').textContent()).resolves.toBe('佐藤 太郎 様');
   await expect(page.locator('.brand').textContent()).resolves.toBe('アルファ健康保険組合');
+  // "ログイン状態の保存" was not ticked: the IdP session ends with the browser.
+  const session = (await context.cookies(`${stack.unions.alpha.issuer}/auth`)).find((c) => c.name === '_session');
+  expect(session).toMatchObject({ expires: -1, httpOnly: true, sameSite: 'Lax', path: '/u/alpha' });
 
   // Logout: the portal session ends, then the IdP asks for confirmation and ends its session too.
   await page.getByRole('button', { name: 'ログアウト' }).click();
@@ -44,6 +48,18 @@ test('a member logs in to the portal through the IdP, sees their name, and logs 
   // Both sessions are gone: visiting the portal asks for the password again.
   await page.goto(`${stack.portalUrl}/u/alpha/`);
   expect(page.url()).toContain(`${stack.idpUrl}/u/alpha/interaction/`);
+  await context.close();
+});
+
+test('"ログイン状態の保存" keeps the IdP session in a persistent cookie', async () => {
+  await createMemberWithLogin(stack, 'alpha', { userId: 'remember-me', password: 'remember-pass-1' });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.portalUrl}/u/alpha/`);
+  await submitLogin(page, 'remember-me', 'remember-pass-1', true);
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  const session = (await context.cookies(`${stack.unions.alpha.issuer}/auth`)).find((c) => c.name === '_session');
+  expect(session!.expires * 1000).toBeGreaterThan(Date.now() + 24 * 60 * 60 * 1000);
   await context.close();
 });
 

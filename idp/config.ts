@@ -10,8 +10,6 @@ export interface IdpConfig {
   cookieKeys: string[];
   /** 32-byte key that encrypts secrets at rest (signing keys, client secrets, TOTP seeds). */
   dataEncryptionKey: Buffer;
-  /** SMTP server URL; when absent, mail is written to `data/mail/` and summarised on the console. */
-  smtpUrl?: string;
   /** Trust X-Forwarded-* headers from a TLS-terminating proxy. */
   trustProxy: boolean;
 }
@@ -32,7 +30,6 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
     databaseUrl: env.DATABASE_URL || defaultDatabaseUrl(),
     cookieKeys: parseCookieKeys(env.COOKIE_KEYS),
     dataEncryptionKey: parseDataKey(env.DATA_ENCRYPTION_KEY),
-    smtpUrl: env.SMTP_URL || undefined,
     trustProxy: env.TRUST_PROXY === 'true',
   };
 }

@@ -10,7 +10,9 @@ const marker = path.join(root, 'node_modules', '.package-lock.json');
 const lock = path.join(root, 'package-lock.json');
 const stale = !fs.existsSync(marker) || fs.statSync(marker).mtimeMs < fs.statSync(lock).mtimeMs;
 if (stale) {
-  console.log('Installing dependencies (npm ci; sqlite3 builds from source, about 2 minutes)…');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install` rather than `npm ci`: registry mirrors without other platforms' optional binaries
+  // (e.g. jest's resolver bindings for macOS/Windows) make `npm ci` refuse an otherwise exact lock file.
+  console.log('Installing dependencies (sqlite3 builds from source, about 2 minutes)…');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

@@ -1,10 +1,7 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import knex from 'knex';
 import { ensureAccount, setLoginCredentials } from '../../idp/accounts/account-repository.js';
 import { hashPassword, verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { createIdp } from '../../idp/app.js';
@@ -12,7 +9,8 @@ import { loadIdpConfig } from '../../idp/config.js';
 import { upsertMembers } from '../../idp/members/member-repository.js';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
-import { isPostgresUrl, migrateLatest, openDatabase, type Database } from '../../migrations/database.js';
+import { isPostgresUrl } from '../../migrations/database.js';
+import { createScratchDatabase } from '../../migrations/scratch-database.js';
 
 /**
  * `npm run bench:login`: full password logins per second through the authorization code flow
@@ -26,32 +24,12 @@ const UNION = { slug: 'bench', name: 'ベンチマーク健康保険組合', ins
 const REDIRECT_URI = 'http://127.0.0.1:9/cb'; // never fetched: the flow stops when redirected here
 const log = (message: string) => console.log(`[bench] ${message}`);
 
-interface BenchDatabase { db: Database; kind: string; drop(): Promise<void> }
-
-/** A fresh migrated database, like test/helpers/database.ts (which the build cannot import). */
-async function createDatabase(): Promise<BenchDatabase> {
-  const name = `kenpo_bench_${crypto.randomBytes(6).toString('hex')}`;
+/** A fresh database: SQLite by default, or a new database on the server DATABASE_URL names. */
+async function createDatabase() {
   const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl && isPostgresUrl(adminUrl)) {
-    const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
-    await admin.raw(`CREATE DATABASE ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const db = openDatabase(url.href);
-    await migrateLatest(db);
-    return {
-      db, kind: `postgres (${url.host}/${name})`,
-      drop: async () => {
-        await db.destroy();
-        await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.destroy();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kenpo-bench-'));
-  const db = openDatabase(path.join(dir, `${name}.sqlite`));
-  await migrateLatest(db);
-  return { db, kind: 'sqlite (temp file)', drop: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  const postgres = adminUrl && isPostgresUrl(adminUrl) ? adminUrl : undefined;
+  const scratch = await createScratchDatabase('kenpo_bench', postgres);
+  return { ...scratch, kind: postgres ? `postgres (${new URL(scratch.url).host}${new URL(scratch.url).pathname})` : 'sqlite (temp file)' };
 }
 
 /** Listen first so the IdP can be configured knowing its own URL. */
@@ -68,20 +46,16 @@ class CookieJar {
   store(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
       const attr = (key: string) => attrs.find((a) => a.toLowerCase().startsWith(`${key}=`))?.slice(key.length + 1);
-      const cookiePath = attr('path') ?? '/';
-      const expires = attr('expires');
-      const expired = value === '' || attr('max-age') === '0' || (expires !== undefined && Date.parse(expires) <= Date.now());
-      if (expired) this.cookies.delete(`${name};${cookiePath}`);
-      else this.cookies.set(`${name};${cookiePath}`, { name, value, path: cookiePath });
+      const [cookiePath, expires] = [attr('path') ?? '/', attr('expires')];
+      const key = `${name};${cookiePath}`; // oidc-provider clears cookies with an empty value and a past date
+      if (value === '' || attr('max-age') === '0' || (expires && Date.parse(expires) <= Date.now())) this.cookies.delete(key);
+      else this.cookies.set(key, { name, value, path: cookiePath });
     }
   }
 
-  header(url: URL): string {
-    const p = url.pathname;
+  header({ pathname: p }: URL): string {
     return [...this.cookies.values()]
       .filter((c) => p === c.path || p.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
       .sort((a, b) => b.path.length - a.path.length) // longer paths first, as browsers do
@@ -107,7 +81,8 @@ async function follow(jar: CookieJar, first: Response, from: URL): Promise<{ htm
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) {
       const html = await response.text();
-      if (response.status !== 200) throw new Error(`${response.status} at ${url.pathname}: ${html.slice(0, 300)}`);
+      const text = () => html.replace(/<(style|script)[^]*?<\/\1>|<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+      if (response.status !== 200) throw new Error(`${response.status} at ${url.pathname}: ${text()}`);
       return { html, url };
     }
     await response.body?.cancel(); // free the connection for reuse
@@ -121,9 +96,7 @@ async function follow(jar: CookieJar, first: Response, from: URL): Promise<{ htm
 /** One complete login from an empty cookie jar; resolves once the token endpoint returned an ID token. */
 async function login(issuer: string, client: RegisteredClient, user: { userId: string; password: string }): Promise<void> {
   const jar = new CookieJar();
-  const verifier = crypto.randomBytes(32).toString('base64url');
-  const state = crypto.randomBytes(8).toString('base64url');
-  const nonce = crypto.randomBytes(8).toString('base64url');
+  const [verifier, state, nonce] = [32, 8, 8].map((n) => crypto.randomBytes(n).toString('base64url'));
   const authUrl = new URL(`${issuer}/auth`);
   authUrl.search = new URLSearchParams({
     client_id: client.clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state, nonce,
@@ -135,22 +108,17 @@ async function login(issuer: string, client: RegisteredClient, user: { userId: s
   const action = /<form method="post" action="([^"]+\/login)"/.exec(page.html ?? '')?.[1];
   if (!csrf || !action) throw new Error(`no login form at ${page.url.pathname}`);
   const loginUrl = new URL(action, page.url);
-  const posted = await send(jar, loginUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, loginId: user.userId, password: user.password }),
-  });
+  // URLSearchParams bodies are sent as application/x-www-form-urlencoded, which readForm requires.
+  const form = new URLSearchParams({ csrf, loginId: user.userId, password: user.password });
+  const posted = await send(jar, loginUrl, { method: 'POST', body: form });
   const { callback, url } = await follow(jar, posted, loginUrl);
   const code = callback?.searchParams.get('code');
   if (!code) throw new Error(`no code: ended at ${callback ?? url.pathname}`);
   if (callback!.searchParams.get('state') !== state) throw new Error('state mismatch');
 
   const response = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
+    method: 'POST', // client_secret_basic; ids and secrets are base64url, so need no form-encoding first
+    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier }),
   });
   const tokens = await response.json() as { id_token?: string };
@@ -159,28 +127,34 @@ async function login(issuer: string, client: RegisteredClient, user: { userId: s
   if (claims.nonce !== nonce) throw new Error('nonce mismatch in ID token');
 }
 
-/** Runs `task(worker)` in C concurrent loops for the duration; counts completions and their latencies. */
-async function runFor(task: (worker: number) => Promise<void>) {
-  const latencies: number[] = [];
-  const errors: unknown[] = [];
+interface Run { latencies: number[]; elapsed: number; errors: unknown[] }
+
+/** Runs `task(worker)` in C concurrent loops for `ms`, recording each completion's latency. */
+async function runFor(ms: number, task: (worker: number) => Promise<void>): Promise<Run> {
+  const run: Run = { latencies: [], elapsed: 0, errors: [] };
   const start = performance.now();
-  const deadline = start + seconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (performance.now() < deadline) {
+    while (performance.now() < start + ms) {
       const t0 = performance.now();
       try {
         await task(worker);
-        latencies.push(performance.now() - t0);
+        run.latencies.push(performance.now() - t0);
       } catch (err) {
-        errors.push(err);
+        run.errors.push(err);
         return; // a broken flow fails fast and identically; one error per worker is enough
       }
     }
   }));
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
+  run.elapsed = (performance.now() - start) / 1000; // includes the tail of in-flight tasks, as they count
+  return run;
+}
+
+/** Rate and latency percentiles over one or more runs. */
+function summarize(...runs: Run[]) {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors };
+  const elapsed = runs.reduce((sum, r) => sum + r.elapsed, 0);
+  return { count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors: runs.flatMap((r) => r.errors) };
 }
 
 const database = await createDatabase();
@@ -197,13 +171,12 @@ try {
   listener.server.on('request', idp.app.callback());
   await saveUnion(database.db, UNION);
   const issuer = idp.registry.issuerUrl(UNION.slug);
-  const client = await registerClient(idp.registry, UNION.slug, webAppClient({
-    name: 'bench RP', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [],
-  }));
+  const client = await registerClient(idp.registry, UNION.slug,
+    webAppClient({ name: 'bench RP', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] }));
 
   // One member per concurrent client, so no two clients contend for the same account row.
   log(`creating ${concurrency} members`);
-  const users = Array.from({ length: concurrency }, (_, i) => ({ userId: `bench-user-${i}`, password: `bench-pass-${i}-${crypto.randomUUID()}` }));
+  const users = Array.from({ length: concurrency }, (_, i) => ({ userId: `bench-user-${i}`, password: crypto.randomUUID() }));
   const members = await upsertMembers(database.db, UNION.slug, users.map((_, i) => ({
     insurerNumber: UNION.insurerNumber, kigo: '900', bango: String(10000 + i), edaban: '00',
     nameKanji: '計測 太郎', nameKana: 'ケイソク タロウ', birthdate: '1980-01-01', relation: '本人' as const,
@@ -217,39 +190,37 @@ try {
   log('warm-up login');
   await login(issuer, client, users[0]);
 
-  log(`phase 1/2: full logins for ${seconds} s`);
-  const logins = await runFor((w) => login(issuer, client, users[w]));
-  log(`  ${logins.count} logins, ${logins.errors.length} failed`);
-
-  log(`phase 2/2: verifyPassword alone for ${seconds} s`);
+  // The hash phase is split around the login phase so that drift in machine speed (shared VMs,
+  // CPU boost) affects both figures alike; a large before/after gap means the machine was noisy.
   const hash = await hashPassword('bench-password');
-  const hashes = await runFor(async () => {
-    if (!(await verifyPassword('bench-password', hash))) throw new Error('verifyPassword returned false');
-  });
+  const verify = async () => { if (!(await verifyPassword('bench-password', hash))) throw new Error('verifyPassword returned false'); };
+  log(`phase 1/3: verifyPassword alone for ${seconds / 2} s`);
+  const hashesBefore = await runFor(seconds * 500, verify);
+  log(`phase 2/3: full logins for ${seconds} s`);
+  const logins = summarize(await runFor(seconds * 1000, (w) => login(issuer, client, users[w])));
+  log(`  ${logins.count} logins, ${logins.errors.length} failed`);
+  log(`phase 3/3: verifyPassword alone for ${seconds / 2} s`);
+  const hashesAfter = await runFor(seconds * 500, verify);
+  const hashes = summarize(hashesBefore, hashesAfter);
   log(`  ${hashes.count} verifications`);
 
   const rows: [string, string][] = [
-    ['node', process.version],
-    ['CPUs', `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? '?'}`],
+    ['node / CPUs', `${process.version} / ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? '?'}`],
     ['UV_THREADPOOL_SIZE', process.env.UV_THREADPOOL_SIZE ?? '4 (default)'],
     ['database', database.kind],
-    ['concurrency', String(concurrency)],
-    ['duration per phase', `${seconds} s`],
+    ['concurrency / seconds', `${concurrency} / ${seconds} (hash phase: half before, half after)`],
     ['logins/s', logins.rate.toFixed(2)],
-    ['login p50 (ms)', logins.p50.toFixed(1)],
-    ['login p95 (ms)', logins.p95.toFixed(1)],
+    ['login p50 / p95 (ms)', `${logins.p50.toFixed(0)} / ${logins.p95.toFixed(0)}`],
     ['hashes/s (verifyPassword)', hashes.rate.toFixed(2)],
-    ['hash p50 (ms)', hashes.p50.toFixed(1)],
+    ['  before / after logins', `${summarize(hashesBefore).rate.toFixed(2)} / ${summarize(hashesAfter).rate.toFixed(2)}`],
+    ['hash p50 / p95 (ms)', `${hashes.p50.toFixed(0)} / ${hashes.p95.toFixed(0)}`],
     ['login rate / hash rate', (logins.rate / hashes.rate).toFixed(3)],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);
 
-  const firstError = logins.errors[0] ?? hashes.errors[0];
-  if (firstError) {
-    failed = true;
-    console.error(`[bench] FAILED: ${logins.errors.length} login(s), ${hashes.errors.length} hash(es); first error:`, firstError);
-  }
+  failed = logins.errors.length + hashes.errors.length > 0;
+  if (failed) console.error(`[bench] FAILED: ${logins.errors.length} login worker(s), first error:`, logins.errors[0] ?? hashes.errors[0]);
 } catch (err) {
   failed = true;
   console.error('[bench] FAILED:', err);

@@ -5,7 +5,7 @@ import { renderPage } from '../http/render.js';
 import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
-import { accountFinder } from './find-account.js';
+import { accountFinder, householdClaims } from './find-account.js';
 import { RESOURCE_METADATA, resourceIndicators, validateResourceMetadata } from './resources.js';
 
 export interface ProviderDeps {
@@ -60,6 +60,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     },
+    extraTokenClaims: householdClaims(db, union.slug),
     // PKCE for every client, confidential ones included (oidc-provider only insists for public clients).
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}` },

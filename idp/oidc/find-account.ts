@@ -1,4 +1,5 @@
 import type { Account as OidcAccount, KoaContextWithOIDC } from 'oidc-provider';
+import { RESOURCES } from './resources.js';
 import type { Database } from '../../migrations/database.js';
 import { findAccount } from '../accounts/account-repository.js';
 import { findMember } from '../members/member-repository.js';
@@ -21,6 +22,23 @@ export function accountFinder(db: Database, unionSlug: string) {
           email_verified: account.email ? account.emailVerified : undefined,
         };
       },
+    };
+  };
+}
+
+/**
+ * The portal's JWT access tokens carry the member's insurance-card identity, so the portal finds the
+ * household from the token alone and never from anything in a request.
+ */
+export function householdClaims(db: Database, unionSlug: string) {
+  return async (_ctx: KoaContextWithOIDC, token: { accountId?: string; aud?: unknown; kind: string }) => {
+    if (token.kind !== 'AccessToken' || token.aud !== RESOURCES.portal || !token.accountId) return undefined;
+    const account = await findAccount(db, unionSlug, token.accountId);
+    const member = account && await findMember(db, unionSlug, account.memberId);
+    if (!member) return undefined;
+    return {
+      insurer_number: member.insurerNumber, kigo: member.kigo, bango: member.bango,
+      edaban: member.edaban, relation: member.relation,
     };
   };
 }

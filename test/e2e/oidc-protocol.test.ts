@@ -72,6 +72,8 @@ test('authorization code + PKCE gives an ID token, a JWT access token for the po
   expect(idToken.payload).toMatchObject({ name: '鈴木 一郎', nonce: 'nn', amr: ['pwd'] });
   const accessToken = await jwtVerify(tokens.body.access_token, jwks, { issuer, audience: RESOURCE });
   expect(accessToken.payload.scope).toBe('medical');
+  // The household identity travels in the token, so the portal never takes it from a request.
+  expect(accessToken.payload).toMatchObject({ insurer_number: '06130001', kigo: '100', edaban: '00', relation: '本人' });
   expect(accessToken.payload.sub).toBe(idToken.payload.sub);
 
   // Refresh, introspect, revoke.

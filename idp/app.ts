@@ -8,6 +8,8 @@ import { errorHandler } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { staticAssets } from './http/static-assets.js';
 import { interactionRouter } from './interactions/router.js';
+import { emailVerificationRouter } from './interactions/email-verification.js';
+import { createMailer } from './mail/mailer.js';
 import { ProviderRegistry } from './oidc/provider-registry.js';
 import { recoveryRouter } from './recovery/router.js';
 import { SecretBox } from './security/encryption.js';
@@ -22,10 +24,11 @@ export interface Idp {
 
 /** The IdP: one Koa app; each union's issuer, screens and admin API live under `/u/<slug>`. */
 export function createIdp(config: IdpConfig, db: Database): Idp {
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir });
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
   const app = new Koa<UnionState>({ proxy: config.trustProxy, keys: config.cookieKeys });
-  const unionRoutes = [interactionRouter(), ...adminRouters(), recoveryRouter()].map((r) => r.routes());
+  const unionRoutes = [interactionRouter(), emailVerificationRouter(), ...adminRouters(), recoveryRouter()].map((r) => r.routes());
 
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
@@ -41,6 +44,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
     if (!issuer) return next();
     ctx.state.issuer = issuer;
     ctx.state.db = db;
+    ctx.state.mailer = mailer;
     ctx.state.csrfSecret = config.cookieKeys[0];
     // Our routes first (interactions, admin, recovery); anything else is the provider's protocol.
     const chain = [...unionRoutes, issuer.routes];

@@ -10,6 +10,9 @@ export interface IdpConfig {
   cookieKeys: string[];
   /** 32-byte key that encrypts secrets at rest (signing keys, client secrets, TOTP seeds). */
   dataEncryptionKey: Buffer;
+  /** SMTP server for outgoing mail; without one, mail is written to `mailDir` and printed. */
+  smtpUrl?: string;
+  mailDir: string;
   /** Trust X-Forwarded-* headers from a TLS-terminating proxy. */
   trustProxy: boolean;
 }
@@ -30,6 +33,8 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
     databaseUrl: env.DATABASE_URL || defaultDatabaseUrl(),
     cookieKeys: parseCookieKeys(env.COOKIE_KEYS),
     dataEncryptionKey: parseDataKey(env.DATA_ENCRYPTION_KEY),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailDir: env.MAIL_DIR || path.join(projectRoot, 'data', 'mail'),
     trustProxy: env.TRUST_PROXY === 'true',
   };
 }

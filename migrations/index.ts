@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './001_initial.js';
+import * as firstLogin from './003_first_login.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -7,10 +8,11 @@ import * as initial from './001_initial.js';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': initial,
+  '003_first_login': firstLogin,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: async () => Object.keys(migrations).sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => migrations[name],
 };

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureAccount, setLoginCredentials } from '../idp/accounts/account-repository.js';
+import { ensureAccount, setLoginCredentials, updateAccount } from '../idp/accounts/account-repository.js';
 import { hashPassword } from '../idp/accounts/password-hasher.js';
 import { issueTemporaryCredentials } from '../idp/accounts/temporary-credentials.js';
 import { createIdp } from '../idp/app.js';
@@ -73,6 +73,7 @@ saveSecrets(secrets);
 const taroAccount = await ensureAccount(db, DEMO_UNION.slug, taro.id);
 if (!taroAccount.userId) {
   await setLoginCredentials(db, taroAccount.id, { ...DEMO_LOGIN, passwordHash: await hashPassword(DEMO_LOGIN.password) });
+  await updateAccount(db, taroAccount.id, { birthdateVerified: true, preferredMfa: 'email_otp', firstLoginCompleted: true });
 }
 const postcard = await issueTemporaryCredentials(db, {
   unionSlug: DEMO_UNION.slug, memberId: hanako.id, validDays: 90, issuedBy: 'system:demo',

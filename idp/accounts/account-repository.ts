@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../migrations/database.js';
+import type { MfaMethod } from '../unions/policy.js';
 
 export interface Account {
   id: string;
@@ -8,20 +9,28 @@ export interface Account {
   userId: string | null;
   email: string | null;
   emailVerified: boolean;
+  hasPassword: boolean;
+  mustChangePassword: boolean;
   failedAttempts: number;
   lockedAt: number | null;
-  mustChangePassword: boolean;
+  birthdateVerified: boolean;
+  preferredMfa: MfaMethod | null;
+  firstLoginCompleted: boolean;
 }
 
 export interface AccountRow {
-  id: string; union_slug: string; member_id: string; user_id: string | null; email: string | null; email_verified_at: number | null;
-  password_hash: string | null; failed_attempts: number; locked_at: number | null;
-  must_change_password: boolean | number;
+  id: string; union_slug: string; member_id: string; user_id: string | null; email: string | null;
+  email_verified_at: number | null; password_hash: string | null; failed_attempts: number;
+  locked_at: number | null; must_change_password: boolean | number; birthdate_verified_at: number | null;
+  preferred_mfa: MfaMethod | null; first_login_completed_at: number | null;
 }
 
 export const toAccount = (r: AccountRow): Account => ({
-  id: r.id, unionSlug: r.union_slug, memberId: r.member_id, userId: r.user_id, email: r.email, emailVerified: r.email_verified_at !== null,
-  failedAttempts: r.failed_attempts, lockedAt: r.locked_at, mustChangePassword: Boolean(r.must_change_password),
+  id: r.id, unionSlug: r.union_slug, memberId: r.member_id, userId: r.user_id, email: r.email,
+  emailVerified: r.email_verified_at !== null, hasPassword: r.password_hash !== null,
+  mustChangePassword: Boolean(r.must_change_password), failedAttempts: r.failed_attempts, lockedAt: r.locked_at,
+  birthdateVerified: r.birthdate_verified_at !== null, preferredMfa: r.preferred_mfa,
+  firstLoginCompleted: r.first_login_completed_at !== null,
 });
 
 /** User IDs (and temporary IDs) are compared lower-cased. */
@@ -37,6 +46,11 @@ export async function findAccountByMember(db: Database, unionSlug: string, membe
   return row && toAccount(row);
 }
 
+export async function passwordHashOf(db: Database, accountId: string): Promise<string | null> {
+  const row = await db('accounts').where({ id: accountId }).first('password_hash');
+  return row?.password_hash ?? null;
+}
+
 /** The member's account, created (without credentials) on first need. */
 export async function ensureAccount(db: Database, unionSlug: string, memberId: string): Promise<Account> {
   const now = Date.now();
@@ -46,28 +60,61 @@ export async function ensureAccount(db: Database, unionSlug: string, memberId: s
   return (await findAccountByMember(db, unionSlug, memberId))!;
 }
 
-/** Is this login ID taken in the union, as a user ID or as a live temporary ID? */
-export async function isLoginIdTaken(db: Database, unionSlug: string, loginId: string): Promise<boolean> {
+/** Is this login ID taken in the union, as a user ID or as a temporary ID (ever issued)? */
+export async function isLoginIdTaken(db: Database, unionSlug: string, loginId: string, exceptAccountId?: string): Promise<boolean> {
   const id = normalizeLoginId(loginId);
   const [account, temporary] = await Promise.all([
-    db('accounts').where({ union_slug: unionSlug, user_id: id }).first('id'),
+    db('accounts').where({ union_slug: unionSlug, user_id: id }).whereNot({ id: exceptAccountId ?? '' }).first('id'),
     db('temporary_credentials').where({ union_slug: unionSlug, login_id: id }).first('id'),
   ]);
   return Boolean(account || temporary);
 }
 
-/** Sets the member's own user ID and password hash (first login, migration, demo set-up). */
+/** Is this e-mail address used by another account of the union? */
+export async function isEmailTaken(db: Database, unionSlug: string, email: string, exceptAccountId: string): Promise<boolean> {
+  const row = await db('accounts').where({ union_slug: unionSlug, email: email.toLowerCase() }).whereNot({ id: exceptAccountId }).first('id');
+  return Boolean(row);
+}
+
+type AccountChanges = Partial<{
+  userId: string;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  email: string;
+  emailVerified: boolean;
+  birthdateVerified: boolean;
+  preferredMfa: MfaMethod;
+  firstLoginCompleted: boolean;
+}>;
+
+/** Updates the given fields; user IDs and e-mail addresses are stored lower-cased. */
+export async function updateAccount(db: Database, accountId: string, changes: AccountChanges): Promise<void> {
+  const now = Date.now();
+  const c = changes;
+  const when = (flag: boolean | undefined) => (flag === undefined ? undefined : flag ? now : null);
+  const values = Object.fromEntries(Object.entries({
+    user_id: c.userId === undefined ? undefined : normalizeLoginId(c.userId),
+    password_hash: c.passwordHash,
+    password_changed_at: c.passwordHash === undefined ? undefined : now,
+    must_change_password: c.mustChangePassword,
+    email: c.email?.toLowerCase(),
+    email_verified_at: when(c.emailVerified),
+    birthdate_verified_at: when(c.birthdateVerified),
+    preferred_mfa: c.preferredMfa,
+    first_login_completed_at: when(c.firstLoginCompleted),
+  }).filter(([, v]) => v !== undefined));
+  await db('accounts').where({ id: accountId }).update({ ...values, updated_at: now });
+}
+
+/** Sets the member's own user ID and password hash (migration, demo set-up, tests). */
 export async function setLoginCredentials(
   db: Database,
   accountId: string,
   credentials: { userId: string; passwordHash: string; email?: string },
 ): Promise<void> {
-  const now = Date.now();
-  await db('accounts').where({ id: accountId }).update({
-    user_id: normalizeLoginId(credentials.userId),
-    password_hash: credentials.passwordHash,
-    password_changed_at: now,
-    ...(credentials.email ? { email: credentials.email.toLowerCase(), email_verified_at: now } : {}),
-    updated_at: now,
+  await updateAccount(db, accountId, {
+    userId: credentials.userId,
+    passwordHash: credentials.passwordHash,
+    ...(credentials.email ? { email: credentials.email, emailVerified: true } : {}),
   });
 }

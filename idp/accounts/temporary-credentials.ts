@@ -72,3 +72,14 @@ export async function findTemporaryCredential(
 ): Promise<TemporaryCredentialRow | undefined> {
   return db('temporary_credentials').where({ union_slug: unionSlug, login_id: loginId }).first();
 }
+
+/** The hash of the account's usable temporary password, if it has one. */
+export async function liveTemporaryPasswordHash(db: Database, accountId: string): Promise<string | undefined> {
+  const row = await db('temporary_credentials').where({ account_id: accountId }).whereNull('revoked_at').first('password_hash');
+  return row?.password_hash;
+}
+
+/** The journey is complete: temporary credentials stop working. */
+export async function retireTemporaryCredentials(db: Database, accountId: string): Promise<void> {
+  await db('temporary_credentials').where({ account_id: accountId }).whereNull('revoked_at').update({ revoked_at: Date.now() });
+}

@@ -48,6 +48,21 @@ export function openApiDocument(issuer: string) {
       '/accounts/{accountId}/unlock': {
         post: { summary: 'Unlock the account and reset its failure count', parameters: [idParam('accountId')], responses: { 200: { description: 'unlocked', ...json(lockout) }, 404: error } },
       },
+      '/migrated-accounts': {
+        post: {
+          summary: 'Bring up to 200 members of the old service over with their user IDs; their initial password is 記号 + 番号 + birthdate (YYYYMMDD) and must be changed at first login',
+          requestBody: { required: true, ...json({ type: 'object', required: ['accounts'], properties: { accounts: { type: 'array', items: { type: 'object', required: ['insurerNumber', 'kigo', 'bango', 'userId'], properties: { insurerNumber: { type: 'string' }, kigo: { type: 'string' }, bango: { type: 'string' }, edaban: { type: 'string', default: '00' }, userId: { type: 'string' }, email: { type: 'string' } } } } } }) },
+          responses: { 200: { description: 'migrated' }, 400: error },
+        },
+      },
+      '/terms': {
+        get: { summary: 'The current terms of use', responses: { 200: { description: 'terms', ...json({ $ref: '#/components/schemas/Terms' }) }, 404: error } },
+        post: {
+          summary: 'Publish a new version of the terms; every member must accept it at their next login before any app gets a code',
+          requestBody: { required: true, ...json({ type: 'object', required: ['title', 'body'], properties: { title: { type: 'string' }, body: { type: 'string' } } }) },
+          responses: { 201: { description: 'published', ...json({ $ref: '#/components/schemas/Terms' }) }, 400: error },
+        },
+      },
       '/audit': {
         get: { summary: 'Read the newest audit entries', parameters: [{ name: 'target', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: { description: 'entries, newest first' } } },
       },
@@ -73,6 +88,7 @@ export function openApiDocument(issuer: string) {
             relation: { type: 'string', enum: ['本人', '家族'] },
           },
         },
+        Terms: { type: 'object', properties: { version: { type: 'integer' }, title: { type: 'string' }, body: { type: 'string' }, publishedAt: { type: 'integer' } } },
         MemberRef: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, created: { type: 'boolean' } } },
         Lockout: { type: 'object', properties: { locked: { type: 'boolean' }, failedAttempts: { type: 'integer' }, threshold: { type: 'integer' }, lockedAt: { type: ['integer', 'null'] } } },
       },

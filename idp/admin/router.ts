@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import type { z } from 'zod';
 import { findAccount, normalizeLoginId, toAccount, type AccountRow } from '../accounts/account-repository.js';
 import { lockoutState, unlock } from '../accounts/lockout.js';
+import { importMigratedAccounts } from '../accounts/migration.js';
 import { issueTemporaryCredentials } from '../accounts/temporary-credentials.js';
+import { currentTerms, publishTerms } from '../terms/terms-repository.js';
 import { listAudit, recordAudit } from '../audit/audit-log.js';
 import { BodyError, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
@@ -133,6 +135,31 @@ export function adminRouters(): Router<AdminState>[] {
     const account = await requireAccount(ctx, ctx.params.accountId);
     await unlock(ctx.state.db, account.id);
     ctx.body = lockoutState({ failedAttempts: 0, lockedAt: null }, ctx.state.issuer.union.policy.lockoutThreshold);
+  });
+
+  api.post('/migrated-accounts', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.account.migrate';
+    const { accounts } = parse(schemas.migratedAccounts, await jsonBody(ctx));
+    const result = await importMigratedAccounts(ctx.state.db, ctx.state.issuer.union.slug, accounts);
+    if (!result.ok) throw new ApiError(400, 'validation_failed', 'The request has invalid fields; see details.', result.details);
+    ctx.state.audit.detail = { count: result.accounts.length };
+    ctx.body = { accounts: result.accounts };
+  });
+
+  api.get('/terms', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.terms.read';
+    const terms = await currentTerms(ctx.state.db, ctx.state.issuer.union.slug);
+    if (!terms) throw notFound('terms');
+    ctx.body = terms;
+  });
+
+  api.post('/terms', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.terms.publish';
+    const input = parse(schemas.termsInput, await jsonBody(ctx));
+    const terms = await publishTerms(ctx.state.db, ctx.state.issuer.union.slug, { ...input, publishedBy: `admin:${ctx.state.admin.clientId}` });
+    ctx.state.audit.detail = { version: terms.version };
+    ctx.status = 201;
+    ctx.body = terms;
   });
 
   api.get('/audit', async (ctx: AdminContext) => {

@@ -43,3 +43,23 @@ export const auditQuery = z.object({
 export const accountQuery = z.object({
   user_id: z.string().trim().min(1).max(255),
 }).strict();
+
+export const termsInput = z.object({
+  title: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
+  body: z.string().trim().min(1, 'is required').max(200_000, 'must be at most 200000 characters'),
+}).strict();
+
+/** A member of the old service: their card identity, their existing user ID and optionally e-mail. */
+export const migratedAccount = z.object({
+  insurerNumber: z.string().regex(/^\d{8}$/, 'must be 8 digits'),
+  kigo: z.string().trim().min(1).max(32),
+  bango: z.string().trim().min(1).max(32),
+  edaban: z.string().regex(/^\d{2}$/, 'must be 2 digits').default('00'),
+  userId: z.string().trim().min(3, 'must be 3 to 255 characters').max(255, 'must be 3 to 255 characters')
+    .regex(/^[A-Za-z0-9\-_.@]+$/, 'may contain only letters, digits and - _ . @'),
+  email: z.string().trim().max(255).optional(),
+}).strict();
+
+export const migratedAccounts = z.object({
+  accounts: z.array(migratedAccount).min(1, 'must list at least one account').max(200, 'at most 200 accounts per call (each password is hashed)'),
+}).strict();

@@ -1,11 +1,13 @@
 import type { RouterContext } from '@koa/router';
 import type { Database } from '../../migrations/database.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { UnionIssuer } from '../oidc/provider-registry.js';
 
 /** What the union dispatcher puts on every request under `/u/<slug>`. */
 export interface UnionState {
   issuer: UnionIssuer;
   db: Database;
+  mailer: Mailer;
   /** Signs CSRF tokens (the first cookie key). */
   csrfSecret: string;
 }

@@ -1,11 +1,61 @@
 import Router from '@koa/router';
 import { errors } from 'oidc-provider';
 import { readForm } from '../http/body.js';
-import type { UnionState } from '../http/context.js';
+import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
+import { renderPage } from '../http/render.js';
 import { grantRequested } from './consent.js';
 import { LOGIN_MESSAGES, renderLogin, submitLogin } from './login-step.js';
-import { renderPage } from '../http/render.js';
+import { completeFirstLogin, firstUnmetStep, loadStepContext, REQUIRED_ACTIONS_PROMPT } from './steps/journey.js';
+import type { StepOutcome } from './steps/step.js';
+
+type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
+
+async function stepContextFor(ctx: UnionContext, interaction: Interaction) {
+  const { issuer, db, mailer } = ctx.state;
+  const accountId = interaction.session?.accountId;
+  const stepContext = accountId && await loadStepContext(
+    { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx) }, issuer.union, accountId,
+  );
+  if (!stepContext) throw new errors.SessionNotFound('no account for this interaction');
+  return stepContext;
+}
+
+/** Renders the first unmet step, or, when none is left, lets the authorization request go on. */
+async function showRequiredActions(ctx: UnionContext, interaction: Interaction, state: Exclude<StepOutcome, { kind: 'done' | 'stop' }> | undefined = undefined) {
+  const stepContext = await stepContextFor(ctx, interaction);
+  const step = await firstUnmetStep(stepContext);
+  if (!step) {
+    await completeFirstLogin(stepContext);
+    return ctx.state.issuer.provider.interactionFinished(ctx.req, ctx.res, {}, { mergeWithLastSubmission: true });
+  }
+  const view = await step.render(stepContext, {
+    errors: state?.kind === 'invalid' ? state.errors : undefined,
+    values: state?.values,
+    notice: state?.kind === 'again' ? state.notice : undefined,
+  });
+  ctx.status = state?.kind === 'invalid' ? 400 : 200;
+  ctx.type = 'html';
+  ctx.body = await renderPage(view.view, {
+    title: step.title,
+    brand: stepContext.union.name,
+    action: `/u/${stepContext.union.slug}/interaction/${interaction.uid}/step/${step.name}`,
+    interactionUrl: `/u/${stepContext.union.slug}/interaction/${interaction.uid}`,
+    csrf: csrfToken(ctx.state.csrfSecret, interaction.uid),
+    ...view.locals,
+  });
+}
+
+async function showStopped(ctx: UnionContext, interaction: Interaction, message: string) {
+  ctx.status = 403;
+  ctx.type = 'html';
+  ctx.body = await renderPage('idp/stopped', {
+    title: 'ログインを中止しました',
+    brand: ctx.state.issuer.union.name,
+    message,
+    abort: `/u/${ctx.state.issuer.union.slug}/interaction/${interaction.uid}/abort`,
+  });
+}
 
 /**
  * The screens oidc-provider sends the browser to when it needs the member (thin routes: read input,
@@ -31,6 +81,15 @@ export function interactionRouter(): Router<UnionState> {
     }
   });
 
+  /** Reads a POSTed form after checking it belongs to this interaction's browser. */
+  async function trustedForm(ctx: UnionContext, interaction: Interaction) {
+    const form = await readForm(ctx);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, interaction.uid, form.csrf)) {
+      ctx.throw(403, 'フォームの有効期限が切れました。もう一度お試しください。');
+    }
+    return form;
+  }
+
   router.get('/', async (ctx) => {
     const { provider } = ctx.state.issuer;
     const interaction = await provider.interactionDetails(ctx.req, ctx.res);
@@ -43,6 +102,8 @@ export function interactionRouter(): Router<UnionState> {
           returnUrl: client?.clientUri,
         });
       }
+      case REQUIRED_ACTIONS_PROMPT:
+        return showRequiredActions(ctx, interaction);
       case 'consent':
         return provider.interactionFinished(ctx.req, ctx.res, await grantRequested(provider, interaction), {
           mergeWithLastSubmission: true,
@@ -55,20 +116,46 @@ export function interactionRouter(): Router<UnionState> {
   router.post('/login', async (ctx) => {
     const { provider } = ctx.state.issuer;
     const interaction = await provider.interactionDetails(ctx.req, ctx.res);
-    const form = await readForm(ctx);
-    const csrf = csrfToken(ctx.state.csrfSecret, interaction.uid);
-    if (interaction.prompt.name !== 'login' || !isValidCsrfToken(ctx.state.csrfSecret, interaction.uid, form.csrf)) {
-      ctx.throw(403, 'フォームの有効期限が切れました。もう一度お試しください。');
-    }
+    const form = await trustedForm(ctx, interaction);
+    if (interaction.prompt.name !== 'login') return ctx.redirect(`/u/${ctx.params.slug}/interaction/${interaction.uid}`);
     const remember = form.remember === 'yes';
     const result = await submitLogin(ctx, form);
     if (!result.ok) {
       return renderLogin(ctx, {
-        uid: interaction.uid, csrf, loginId: result.loginId, remember, error: LOGIN_MESSAGES[result.reason],
+        uid: interaction.uid, csrf: form.csrf, loginId: result.loginId, remember, error: LOGIN_MESSAGES[result.reason],
       }, result.reason === 'locked' ? 423 : 401);
     }
     return provider.interactionFinished(ctx.req, ctx.res, {
       login: { accountId: result.accountId, remember, amr: ['pwd'] },
+    }, { mergeWithLastSubmission: false });
+  });
+
+  router.post('/step/:step', async (ctx) => {
+    const interaction = await ctx.state.issuer.provider.interactionDetails(ctx.req, ctx.res);
+    const form = await trustedForm(ctx, interaction);
+    const here = `/u/${ctx.params.slug}/interaction/${interaction.uid}`;
+    if (interaction.prompt.name !== REQUIRED_ACTIONS_PROMPT) return ctx.redirect(here);
+    const stepContext = await stepContextFor(ctx, interaction);
+    const step = await firstUnmetStep(stepContext);
+    // Only the current step may be submitted; anything else (a stale tab) shows where the journey is.
+    if (!step || step.name !== ctx.params.step) return ctx.redirect(here);
+    const outcome = await step.submit(stepContext, form);
+    switch (outcome.kind) {
+      case 'done':
+        ctx.status = 303;
+        return ctx.redirect(here);
+      case 'stop':
+        return showStopped(ctx, interaction, outcome.message);
+      default:
+        return showRequiredActions(ctx, interaction, outcome);
+    }
+  });
+
+  router.get('/abort', async (ctx) => {
+    const { provider } = ctx.state.issuer;
+    await provider.interactionDetails(ctx.req, ctx.res);
+    return provider.interactionFinished(ctx.req, ctx.res, {
+      error: 'access_denied', error_description: 'the member ended the login',
     }, { mergeWithLastSubmission: false });
   });
 

@@ -2,6 +2,7 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import type { IdpConfig } from '../config.js';
 import { renderPage } from '../http/render.js';
+import { interactionPolicyFor } from '../interactions/steps/journey.js';
 import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
@@ -43,8 +44,9 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
 
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect or revoke only the tokens issued to it.
+      introspection: { enabled: true, allowedPolicy: ownTokensOnly },
+      revocation: { enabled: true, allowedPolicy: ownTokensOnly },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
@@ -63,7 +65,10 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     extraTokenClaims: householdClaims(db, union.slug),
     // PKCE for every client, confidential ones included (oidc-provider only insists for public clients).
     pkce: { required: () => true },
-    interactions: { url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}` },
+    interactions: {
+      policy: interactionPolicyFor(union, db),
+      url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}`,
+    },
     ttl: {
       AccessToken: 10 * 60,
       AuthorizationCode: 60,
@@ -85,6 +90,9 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     },
   };
 }
+
+const ownTokensOnly = (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: { clientId?: string }) =>
+  token.clientId === client.clientId;
 
 function errorMessage(code: string): string {
   switch (code) {

@@ -1,9 +1,29 @@
+/** Second factors a union can allow. */
+export const MFA_METHODS = ['passkey', 'totp', 'email_otp'] as const;
+export type MfaMethod = (typeof MFA_METHODS)[number];
+
+/** Steps of the first-login journey, in the order a union may choose. */
+export const FIRST_LOGIN_STEPS = ['birthdate', 'terms', 'email', 'user_id', 'password'] as const;
+export type FirstLoginStep = (typeof FIRST_LOGIN_STEPS)[number];
+
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  requireLetter: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+}
+
 /** Everything a union can decide about its members' logins. Stored as JSON; missing keys take the defaults. */
 export interface UnionPolicy {
   /** Consecutive wrong passwords (or birthdates, codes) before the account locks. */
   lockoutThreshold: number;
   /** Days a temporary user ID and password stay valid after issue. */
   temporaryCredentialDays: number;
+  /** Order of the first-login steps; a step left out is not asked. */
+  firstLoginSteps: FirstLoginStep[];
+  password: PasswordPolicy;
+  mfa: { required: boolean; allowed: MfaMethod[]; recommended: MfaMethod };
   mail: {
     /** Sender of verification links, codes and recovery mails. */
     noReply: string;
@@ -12,22 +32,55 @@ export interface UnionPolicy {
     /** Sender of the welcome mail. */
     webmaster: string;
   };
+  /** Where members land after the first login (the union's portal), for the welcome mail. */
+  portalUrl?: string;
 }
 
 export const DEFAULT_POLICY: UnionPolicy = {
   lockoutThreshold: 11,
   temporaryCredentialDays: 90,
+  firstLoginSteps: [...FIRST_LOGIN_STEPS],
+  password: { minLength: 8, maxLength: 64, requireLetter: false, requireDigit: false, requireSymbol: false },
+  mfa: { required: true, allowed: [...MFA_METHODS], recommended: 'passkey' },
   mail: { noReply: 'no-reply@example.jp', info: 'info@example.jp', webmaster: 'webmaster@example.jp' },
 };
 
+type Loose = Record<string, unknown>;
+const record = (v: unknown): Loose => (v && typeof v === 'object' && !Array.isArray(v) ? v as Loose : {});
+const int = (v: unknown, fallback: number) => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : fallback);
+const bool = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
+function subset<T extends string>(v: unknown, allowed: readonly T[], fallback: T[]): T[] {
+  if (!Array.isArray(v)) return fallback;
+  const picked = v.filter((x): x is T => allowed.includes(x as T));
+  return [...new Set(picked)];
+}
+
 /** Merges stored settings over the defaults, ignoring values of the wrong type. */
 export function resolvePolicy(stored: unknown): UnionPolicy {
-  const s = (stored && typeof stored === 'object' ? stored : {}) as Partial<Record<keyof UnionPolicy, unknown>>;
-  const int = (v: unknown, fallback: number) => (Number.isInteger(v) && (v as number) > 0 ? (v as number) : fallback);
-  const mail = (s.mail && typeof s.mail === 'object' ? s.mail : {}) as Partial<UnionPolicy['mail']>;
+  const s = record(stored);
+  const password = record(s.password);
+  const mfa = record(s.mfa);
+  const mail = record(s.mail);
+  const d = DEFAULT_POLICY;
+  const maxLength = int(password.maxLength, d.password.maxLength);
+  const allowed = subset(mfa.allowed, MFA_METHODS, d.mfa.allowed);
+  const recommended = allowed.includes(mfa.recommended as MfaMethod) ? mfa.recommended as MfaMethod : allowed[0] ?? d.mfa.recommended;
   return {
-    lockoutThreshold: int(s.lockoutThreshold, DEFAULT_POLICY.lockoutThreshold),
-    temporaryCredentialDays: int(s.temporaryCredentialDays, DEFAULT_POLICY.temporaryCredentialDays),
-    mail: { ...DEFAULT_POLICY.mail, ...Object.fromEntries(Object.entries(mail).filter(([, v]) => typeof v === 'string')) },
+    lockoutThreshold: int(s.lockoutThreshold, d.lockoutThreshold),
+    temporaryCredentialDays: int(s.temporaryCredentialDays, d.temporaryCredentialDays),
+    firstLoginSteps: subset(s.firstLoginSteps, FIRST_LOGIN_STEPS, d.firstLoginSteps),
+    password: {
+      minLength: Math.min(int(password.minLength, d.password.minLength), maxLength),
+      maxLength,
+      requireLetter: bool(password.requireLetter, d.password.requireLetter),
+      requireDigit: bool(password.requireDigit, d.password.requireDigit),
+      requireSymbol: bool(password.requireSymbol, d.password.requireSymbol),
+    },
+    mfa: { required: bool(mfa.required, d.mfa.required) && allowed.length > 0, allowed, recommended },
+    mail: {
+      ...d.mail,
+      ...Object.fromEntries(Object.entries(mail).filter(([k, v]) => k in d.mail && typeof v === 'string')),
+    },
+    portalUrl: typeof s.portalUrl === 'string' ? s.portalUrl : undefined,
   };
 }

@@ -1,17 +1,17 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ensureAccount, setLoginCredentials } from '../../idp/accounts/account-repository.js';
+import { ensureAccount, setLoginCredentials, updateAccount } from '../../idp/accounts/account-repository.js';
 import { hashPassword } from '../../idp/accounts/password-hasher.js';
 import { createIdp, type Idp } from '../../idp/app.js';
 import { loadIdpConfig } from '../../idp/config.js';
 import { upsertMembers, type MemberRecord } from '../../idp/members/member-repository.js';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
-import type { UnionPolicy } from '../../idp/unions/policy.js';
 import { createPortal } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { startMailCapture, type MailCapture } from './smtp.js';
 
 /** Listens on a free loopback port first, so the app can be built knowing its own URL. */
 async function listenOnFreePort(): Promise<{ server: http.Server; url: string }> {
@@ -31,6 +31,7 @@ export interface TestUnion {
 
 export interface TestStack {
   database: TestDatabase;
+  mail: MailCapture;
   idp: Idp;
   idpUrl: string;
   portalUrl: string;
@@ -47,8 +48,9 @@ export const TEST_UNIONS = {
  * The whole system on loopback ports and a fresh database: the IdP with two unions (each with an
  * admin client and a portal client) and the portal serving both.
  */
-export async function startStack(options: { policy?: Partial<UnionPolicy> } = {}): Promise<TestStack> {
+export async function startStack(options: { policy?: Record<string, unknown> } = {}): Promise<TestStack> {
   const database = await createTestDatabase();
+  const mail = await startMailCapture();
   const idpListener = await listenOnFreePort();
   const portalListener = await listenOnFreePort();
   const idpConfig = loadIdpConfig({
@@ -56,13 +58,14 @@ export async function startStack(options: { policy?: Partial<UnionPolicy> } = {}
     DATABASE_URL: database.url,
     COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    SMTP_URL: mail.url,
   });
   const idp = createIdp(idpConfig, database.db);
   idpListener.server.on('request', idp.app.callback());
 
   const unions: Record<string, TestUnion> = {};
   for (const u of Object.values(TEST_UNIONS)) {
-    await saveUnion(database.db, { ...u, settings: options.policy });
+    await saveUnion(database.db, { ...u, settings: { portalUrl: `${portalListener.url}/u/${u.slug}/`, ...options.policy } });
     unions[u.slug] = {
       ...u,
       issuer: idp.registry.issuerUrl(u.slug),
@@ -90,9 +93,9 @@ export async function startStack(options: { policy?: Partial<UnionPolicy> } = {}
     server.close(() => resolve());
   });
   return {
-    database, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
+    database, mail, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
     close: async () => {
-      await Promise.all([close(idpListener.server), close(portalListener.server)]);
+      await Promise.all([close(idpListener.server), close(portalListener.server), mail.close()]);
       await database.drop();
     },
   };
@@ -109,7 +112,7 @@ export function memberRecord(union: { insurerNumber: string }, overrides: Partia
   };
 }
 
-/** A member who has finished the first login: own user ID and password. */
+/** A member who has finished the first login: own user ID, password, verified e-mail, chosen method. */
 export async function createMemberWithLogin(
   stack: TestStack,
   unionSlug: string,
@@ -120,6 +123,9 @@ export async function createMemberWithLogin(
   const [member] = await upsertMembers(stack.database.db, unionSlug, [memberRecord(union, overrides)]);
   const account = await ensureAccount(stack.database.db, unionSlug, member.id);
   await setLoginCredentials(stack.database.db, account.id, { ...login, passwordHash: await hashPassword(login.password) });
+  await updateAccount(stack.database.db, account.id, {
+    email: `${login.userId.toLowerCase()}@example.jp`, emailVerified: true, birthdateVerified: true, preferredMfa: 'email_otp', firstLoginCompleted: true,
+  });
   return { accountId: account.id, memberId: member.id };
 }
 

@@ -1,0 +1,58 @@
+import Router from '@koa/router';
+import { isEmailTaken, updateAccount } from '../accounts/account-repository.js';
+import { EMAIL_MESSAGES } from '../accounts/field-rules.js';
+import { consumeLink, inspectLink, type LinkStatus } from '../accounts/one-time-links.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { readForm } from '../http/body.js';
+import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
+import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
+import { renderPage } from '../http/render.js';
+
+const INVALID: Record<Exclude<LinkStatus, 'valid'>, string> = {
+  used: 'このURLは既に使用されています。',
+  expired: 'このURLは有効期限が切れています。ログイン画面から確認メールを再送信してください。',
+  superseded: 'より新しい確認メールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
+  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+};
+
+async function page(ctx: UnionContext, status: number, locals: Record<string, unknown>) {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = await renderPage('idp/email-verification', {
+    title: 'メールアドレスの確認', brand: ctx.state.issuer.union.name, invalid: undefined, confirmed: false, csrf: undefined, ...locals,
+  });
+}
+
+/**
+ * The link from the verification mail. Opening it (GET) only shows a button, because mail scanners
+ * open links too; the POST of that button verifies the address, once.
+ */
+export function emailVerificationRouter(): Router<UnionState> {
+  const router = new Router<UnionState>({ prefix: '/u/:slug/email-verification/:token' });
+
+  router.get('/', async (ctx) => {
+    const { status } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'verify_email', ctx.params.token);
+    if (status !== 'valid') return page(ctx, 410, { invalid: INVALID[status] });
+    return page(ctx, 200, { csrf: csrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`) });
+  });
+
+  router.post('/', async (ctx) => {
+    const { db, issuer: { union } } = ctx.state;
+    const form = await readForm(ctx);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`, form.csrf)) ctx.throw(403, 'フォームの有効期限が切れました。もう一度URLを開いてください。');
+    const { status, link } = await consumeLink(db, union.slug, 'verify_email', ctx.params.token);
+    if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
+    const email = link.payload.email;
+    if (await isEmailTaken(db, union.slug, email, link.accountId)) return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken });
+    try {
+      await updateAccount(db, link.accountId, { email, emailVerified: true });
+    } catch {
+      return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken }); // taken between the check and the write
+    }
+    await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'email.verified', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
+    return page(ctx, 200, { confirmed: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+import { updateAccount } from '../../accounts/account-repository.js';
+import { clearAttempts, reserveAttempt, settleFailure } from '../../accounts/lockout.js';
+import { recordAudit } from '../../audit/audit-log.js';
+import type { RequiredStep } from './step.js';
+
+export const LOCKED_MESSAGE = 'アカウントがロックされています。ご加入の健康保険組合（組合管理者）へお問い合わせください。';
+
+/** 生年月日の確認: proves the postcard reached the right person. Wrong dates count toward the lockout. */
+export const birthdateStep: RequiredStep = {
+  name: 'birthdate',
+  title: '生年月日の確認',
+  isUnmet: async ({ account }) => !account.birthdateVerified,
+  render: async (_ctx, { errors, values }) => ({ view: 'idp/steps/birthdate', locals: { errors, values } }),
+  async submit(ctx, form) {
+    const value = (form.birthdate ?? '').normalize('NFKC').trim();
+    if (!/^\d{8}$/.test(value)) {
+      return { kind: 'invalid', errors: ['生年月日は半角数字8桁で入力してください（入力例:19790822）。'], values: { birthdate: value } };
+    }
+    const threshold = ctx.union.policy.lockoutThreshold;
+    if (!(await reserveAttempt(ctx.db, ctx.account.id, threshold))) return { kind: 'stop', message: LOCKED_MESSAGE };
+    const audit = (outcome: 'success' | 'failure') => recordAudit(ctx.db, {
+      unionSlug: ctx.union.slug, actor: `member:${ctx.account.id}`, action: 'first_login.birthdate', target: ctx.account.id, outcome, ip: ctx.ip,
+    });
+    if (value === ctx.member.birthdate.replaceAll('-', '')) {
+      await clearAttempts(ctx.db, ctx.account.id);
+      await updateAccount(ctx.db, ctx.account.id, { birthdateVerified: true });
+      await audit('success');
+      return { kind: 'done' };
+    }
+    const lockedNow = await settleFailure(ctx.db, ctx.account.id, threshold);
+    await audit('failure');
+    return lockedNow
+      ? { kind: 'stop', message: LOCKED_MESSAGE }
+      : { kind: 'invalid', errors: ['生年月日が正しくありません。'], values: { birthdate: value } };
+  },
+};

@@ -1,0 +1,45 @@
+import type { Database } from '../../../migrations/database.js';
+import type { Account } from '../../accounts/account-repository.js';
+import type { Mailer } from '../../mail/mailer.js';
+import type { Member } from '../../members/member-repository.js';
+import type { FirstLoginStep } from '../../unions/policy.js';
+import type { Union } from '../../unions/union-repository.js';
+
+/** Everything a step needs to decide, render and handle — loaded fresh for every request. */
+export interface StepContext {
+  db: Database;
+  union: Union;
+  account: Account;
+  member: Member;
+  mailer: Mailer;
+  /** `<base>/u/<slug>`: where mailed links point. */
+  issuerUrl: string;
+  ip: string;
+}
+
+export type StepOutcome =
+  /** The step is satisfied; the journey moves on. */
+  | { kind: 'done' }
+  /** Show the step again with these messages (and the values to keep in the form). */
+  | { kind: 'invalid'; errors: string[]; values?: Record<string, string> }
+  /** Show the step again without errors (e.g. "mail sent", or another mode of the same step). */
+  | { kind: 'again'; values?: Record<string, string>; notice?: string }
+  /** The login cannot go on (declined terms, locked account): tell the member, then end it. */
+  | { kind: 'stop'; message: string };
+
+export interface StepView {
+  view: string;
+  locals: Record<string, unknown>;
+}
+
+/**
+ * A required action of the first-login journey (or a later re-consent). Adding a step is adding a
+ * module of this shape and naming it in the union's `firstLoginSteps`.
+ */
+export interface RequiredStep {
+  name: FirstLoginStep;
+  title: string;
+  isUnmet(ctx: StepContext): Promise<boolean>;
+  render(ctx: StepContext, state: { errors?: string[]; values?: Record<string, string>; notice?: string }): Promise<StepView>;
+  submit(ctx: StepContext, form: Record<string, string>): Promise<StepOutcome>;
+}

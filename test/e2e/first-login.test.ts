@@ -1,0 +1,260 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { verifyPassword } from '../../idp/accounts/password-hasher.js';
+import { adminApi } from '../helpers/admin-api.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { linkIn } from '../helpers/smtp.js';
+import { startStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof adminApi>>;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchBrowser();
+  admin = await adminApi(stack.unions.alpha);
+  await admin.publishTerms('アルファ健康保険組合 Webサービス利用規約', '第1条（目的）\nこの規約は…');
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const alertText = (page: Page) => page.getByRole('alert').innerText();
+
+async function login(page: Page, userId: string, password: string) {
+  await page.goto(`${stack.portalUrl}/u/alpha/`);
+  await page.getByLabel('ユーザID').fill(userId);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+/** Opens the verification link in a separate browser (another device) and confirms it there. */
+async function confirmLinkElsewhere(to: string) {
+  const mail = await stack.mail.next(to);
+  const other: BrowserContext = await browser.newContext();
+  const page = await other.newPage();
+  await page.goto(linkIn(mail, `${stack.unions.alpha.issuer}/email-verification/`));
+  await page.getByRole('button', { name: 'メールアドレスを確認する' }).click();
+  await page.getByText('メールアドレスを確認しました。').waitFor();
+  await other.close();
+  return mail;
+}
+
+test('a member walks the whole first login from the postcard to the portal', async () => {
+  const postcard = await admin.memberWithPostcard({ nameKanji: '山田 花子', birthdate: '1979-08-22' });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, postcard.userId, postcard.password);
+
+  // 生年月日: format errors are explained without counting; a wrong date counts toward the lockout.
+  await page.getByRole('heading', { name: '生年月日の確認' }).waitFor();
+  await page.getByLabel('生年月日（半角数字8桁）').fill('1979/8/22');
+  await page.getByRole('button', { name: '次へ' }).click();
+  expect(await alertText(page)).toContain('半角数字8桁');
+  await page.getByLabel('生年月日（半角数字8桁）').fill('19800101');
+  await page.getByRole('button', { name: '次へ' }).click();
+  expect(await alertText(page)).toBe('生年月日が正しくありません。');
+  expect((await stack.database.db('accounts').where({ id: postcard.accountId }).first()).failed_attempts).toBe(1);
+  await page.getByLabel('生年月日（半角数字8桁）').fill('19790822');
+  await page.getByRole('button', { name: '次へ' }).click();
+
+  // 利用規約
+  await page.getByRole('heading', { name: '利用規約への同意' }).waitFor();
+  expect(await page.locator('.terms').innerText()).toContain('第1条（目的）');
+  await page.getByRole('button', { name: '同意する', exact: true }).click();
+
+  // メールアドレス: the messages of SPEC §4.2, then a link confirmed on another device.
+  await page.getByRole('heading', { name: 'メールアドレスの登録' }).waitFor();
+  await page.getByRole('button', { name: '確認メールを送信する' }).click();
+  expect(await alertText(page)).toBe('メールアドレスを入力してください。');
+  await page.getByLabel('メールアドレス').fill('hanako.@example.jp');
+  await page.getByRole('button', { name: '確認メールを送信する' }).click();
+  expect(await alertText(page)).toBe('無効なメールアドレスです。入力したメールアドレスに誤りがないかご確認ください。');
+  await page.getByLabel('メールアドレス').fill(`${'a'.repeat(250)}@example.jp`);
+  await page.getByRole('button', { name: '確認メールを送信する' }).click();
+  expect(await alertText(page)).toContain('設定可能なメールアドレスの最大文字数は255文字です。');
+  await page.getByLabel('メールアドレス').fill('Hanako.Yamada@Example.jp');
+  await page.getByRole('button', { name: '確認メールを送信する' }).click();
+  await page.getByText('hanako.yamada@example.jp に確認メールを送信しました。').waitFor();
+  const verification = await confirmLinkElsewhere('hanako.yamada@example.jp');
+  expect(verification.subject).toBe('メールアドレスの確認');
+  expect(verification.from?.value[0].address).toBe('no-reply@example.jp');
+  expect(verification.html).toContain('/email-verification/'); // multipart: the HTML part has the link too
+
+  // This browser moves on by itself (the waiting page refreshes).
+  await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
+  await page.getByLabel('新しいユーザID').fill('ab');
+  await page.getByRole('button', { name: '次へ' }).click();
+  expect(await alertText(page)).toContain('3文字以上255文字以内');
+  await page.getByLabel('新しいユーザID').fill('hanako yamada!');
+  await page.getByRole('button', { name: '次へ' }).click();
+  expect(await alertText(page)).toContain('使用できない文字');
+  expect(await page.getByText('（推奨）').count()).toBe(1);
+  await page.getByLabel('新しいユーザID').fill('Hanako.Yamada');
+  await page.getByLabel('OTPアプリ認証（認証アプリ）').check();
+  await page.getByRole('button', { name: '次へ' }).click();
+
+  // 新しいパスワード
+  await page.getByRole('heading', { name: '新しいパスワードの設定' }).waitFor();
+  const setPassword = async (password: string, confirmation = password) => {
+    await page.getByLabel('新しいパスワード', { exact: true }).fill(password);
+    await page.getByLabel('新しいパスワード（確認）').fill(confirmation);
+    await page.getByRole('button', { name: '設定する' }).click();
+  };
+  await setPassword('short');
+  expect(await alertText(page)).toContain('8文字以上64文字以内');
+  await setPassword('hanako.yamada');
+  expect(await alertText(page)).toContain('ユーザIDと同じパスワードは設定できません。');
+  await setPassword('a-good-passw0rd', 'a-good-passw0rx');
+  expect(await alertText(page)).toContain('確認用のパスワードが一致しません。');
+  await setPassword(postcard.password);
+  expect(await alertText(page)).toContain('仮パスワード');
+  await setPassword('a-good-passw0rd');
+
+  // Done: the portal, a welcome mail from webmaster@, and the postcard no longer works.
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  expect(await page.locator('.member-name').innerText()).toBe('山田 花子 様');
+  const welcome = await stack.mail.next('hanako.yamada@example.jp');
+  expect(welcome.subject).toBe('アルファ健康保険組合 Webサービスへようこそ');
+  expect(welcome.from?.value[0].address).toBe('webmaster@example.jp');
+  const account = await stack.database.db('accounts').where({ id: postcard.accountId }).first();
+  expect(account).toMatchObject({ user_id: 'hanako.yamada', email: 'hanako.yamada@example.jp', preferred_mfa: 'totp', failed_attempts: 0 });
+  expect(await verifyPassword('a-good-passw0rd', account.password_hash)).toBe(true);
+  await context.close();
+
+  const again = await browser.newPage();
+  await login(again, postcard.userId, postcard.password);
+  expect(await alertText(again)).toBe('無効なユーザIDまたはパスワードです。');
+  await login(again, 'HANAKO.YAMADA', 'a-good-passw0rd');
+  await again.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  await again.close();
+});
+
+test('a journey left half-way resumes at the first unmet step in a new browser', async () => {
+  const postcard = await admin.memberWithPostcard({ birthdate: '1990-01-31' });
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  await login(page, postcard.userId, postcard.password);
+  await page.getByLabel('生年月日（半角数字8桁）').fill('19900131');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.getByRole('heading', { name: '利用規約への同意' }).waitFor();
+  await first.close();
+
+  const second = await browser.newContext();
+  const resumed = await second.newPage();
+  await login(resumed, postcard.userId, postcard.password);
+  await resumed.getByRole('heading', { name: '利用規約への同意' }).waitFor();
+  // No relying party got a code meanwhile.
+  expect(resumed.url()).toContain('/interaction/');
+  await second.close();
+});
+
+test('verification links: the GET does not consume, a newer mail supersedes, a used link is refused', async () => {
+  const postcard = await admin.memberWithPostcard({ birthdate: '1985-05-05' });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, postcard.userId, postcard.password);
+  await page.getByLabel('生年月日（半角数字8桁）').fill('19850505');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.getByRole('button', { name: '同意する', exact: true }).click();
+  await page.getByLabel('メールアドレス').fill('links@example.jp');
+  await page.getByRole('button', { name: '確認メールを送信する' }).click();
+  const firstLink = linkIn(await stack.mail.next('links@example.jp'), stack.unions.alpha.issuer);
+
+  // A mail scanner's GET leaves the link usable.
+  expect((await fetch(firstLink)).status).toBe(200);
+  expect((await fetch(firstLink)).status).toBe(200);
+
+  // Resending is paced, then a new link supersedes the first.
+  await page.getByRole('button', { name: '確認メールを再送信する' }).click();
+  expect(await alertText(page)).toMatch(/再送信は\d+秒後からできます。/);
+  await stack.database.db('one_time_links').where({ account_id: postcard.accountId }).update({ created_at: Date.now() - 120_000 });
+  await page.getByRole('button', { name: '確認メールを再送信する' }).click();
+  await page.getByText('確認メールを再送信しました').waitFor();
+  const secondLink = linkIn(await stack.mail.next('links@example.jp'), stack.unions.alpha.issuer);
+  const stale = await context.newPage();
+  await stale.goto(firstLink);
+  expect(await alertText(stale)).toContain('より新しい確認メール');
+
+  await stale.goto(secondLink);
+  await stale.getByRole('button', { name: 'メールアドレスを確認する' }).click();
+  await stale.getByText('メールアドレスを確認しました。').waitFor();
+  await stale.goto(secondLink);
+  expect(await alertText(stale)).toContain('既に使用されています');
+  await context.close();
+});
+
+test('after a new version of the terms, members accept it before any app gets a code; declining ends the login', async () => {
+  const postcard = await admin.memberWithPostcard({ birthdate: '1970-07-07' });
+  // Finish the journey quickly through the database, as if done earlier.
+  await stack.database.db('accounts').where({ id: postcard.accountId }).update({
+    user_id: 'terms-reader', birthdate_verified_at: 1, email: 'terms@example.jp', email_verified_at: 1, preferred_mfa: 'email_otp', first_login_completed_at: 1,
+    password_hash: (await stack.database.db('temporary_credentials').where({ account_id: postcard.accountId }).first()).password_hash,
+  });
+  const current = (await admin.call('GET', '/terms')).body;
+  await stack.database.db('terms_acceptances').insert({ account_id: postcard.accountId, version: current.version, accepted_at: 1 });
+
+  const page = await browser.newPage();
+  await login(page, 'terms-reader', postcard.password);
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
+
+  const published = await admin.publishTerms('利用規約（改定）', '第1条（目的）改定しました。');
+  expect(published.status).toBe(201);
+  const declining = await browser.newPage();
+  await login(declining, 'terms-reader', postcard.password);
+  expect(await declining.locator('.terms').innerText()).toContain('改定しました');
+  await declining.getByRole('button', { name: '同意しない' }).click();
+  expect(await alertText(declining)).toContain('利用規約に同意いただけなかったため、ログインを中止しました。');
+  await declining.getByRole('link', { name: 'アプリケーションに戻る' }).click();
+  await declining.waitForURL(/\/u\/alpha\/callback\?error=access_denied/);
+
+  const accepting = await browser.newPage();
+  await login(accepting, 'terms-reader', postcard.password);
+  await accepting.getByRole('button', { name: '同意する', exact: true }).click();
+  await accepting.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  const acceptance = await stack.database.db('terms_acceptances').where({ account_id: postcard.accountId, version: published.body.version }).first();
+  expect(acceptance.accepted_at).toEqual(expect.any(Number));
+});
+
+test('expired temporary credentials get a clear message; a reissued pair works', async () => {
+  const postcard = await admin.memberWithPostcard();
+  await stack.database.db('temporary_credentials').where({ login_id: postcard.userId }).update({ expires_at: Date.now() - 1000 });
+  const page = await browser.newPage();
+  await login(page, postcard.userId, postcard.password);
+  expect(await alertText(page)).toContain('仮パスワードの有効期限が切れています');
+
+  const { body: reissued } = await admin.call('POST', `/members/${postcard.memberId}/temporary-credentials`);
+  await login(page, reissued.temporaryUserId, reissued.temporaryPassword);
+  await page.getByRole('heading', { name: '生年月日の確認' }).waitFor();
+  await page.close();
+});
+
+test('a migrated member logs in with 記号番号 + birthdate and only walks the steps still unmet', async () => {
+  const record = { kigo: '77', bango: '8801', birthdate: '1965-03-14' };
+  await admin.call('POST', '/members', { ...(await import('../helpers/stack.js')).memberRecord(stack.unions.alpha, record), kigo: '77', bango: '8801' });
+  const migrated = await admin.call('POST', '/migrated-accounts', { accounts: [{ insurerNumber: stack.unions.alpha.insurerNumber, kigo: '77', bango: '8801', userId: 'Old.User' }] });
+  expect(migrated.status).toBe(200);
+
+  const page = await browser.newPage();
+  await login(page, 'old.user', '77880119650314');
+  await page.getByLabel('生年月日（半角数字8桁）').fill('19650314');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.getByRole('button', { name: '同意する', exact: true }).click();
+  await page.getByLabel('メールアドレス').fill('old.user@example.jp');
+  await page.getByRole('button', { name: '確認メールを送信する' }).click();
+  await confirmLinkElsewhere('old.user@example.jp');
+  // The user ID is already theirs: the step only asks for the method.
+  await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
+  expect(await page.getByLabel('新しいユーザID').inputValue()).toBe('old.user');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.getByLabel('新しいパスワード', { exact: true }).fill('77880119650314');
+  await page.getByLabel('新しいパスワード（確認）').fill('77880119650314');
+  await page.getByRole('button', { name: '設定する' }).click();
+  expect(await alertText(page)).toContain('現在のパスワード');
+  await page.getByLabel('新しいパスワード', { exact: true }).fill('brand-new-pass-1');
+  await page.getByLabel('新しいパスワード（確認）').fill('brand-new-pass-1');
+  await page.getByRole('button', { name: '設定する' }).click();
+  await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
+  await page.close();
+});

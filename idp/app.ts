@@ -10,6 +10,7 @@ import { staticAssets } from './http/static-assets.js';
 import { interactionRouter } from './interactions/router.js';
 import { emailVerificationRouter } from './interactions/email-verification.js';
 import { createMailer } from './mail/mailer.js';
+import { mfaRouter } from './interactions/mfa-step.js';
 import { ProviderRegistry } from './oidc/provider-registry.js';
 import { recoveryRouter } from './recovery/router.js';
 import { SecretBox } from './security/encryption.js';
@@ -28,7 +29,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
   const app = new Koa<UnionState>({ proxy: config.trustProxy, keys: config.cookieKeys });
-  const unionRoutes = [interactionRouter(), emailVerificationRouter(), ...adminRouters(), recoveryRouter()].map((r) => r.routes());
+  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), ...adminRouters(), recoveryRouter()].map((r) => r.routes());
 
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
@@ -45,6 +46,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
     ctx.state.issuer = issuer;
     ctx.state.db = db;
     ctx.state.mailer = mailer;
+    ctx.state.dataKey = config.dataEncryptionKey;
     ctx.state.csrfSecret = config.cookieKeys[0];
     // Our routes first (interactions, admin, recovery); anything else is the provider's protocol.
     const chain = [...unionRoutes, issuer.routes];

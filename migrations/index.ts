@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initial from './001_initial.js';
 import * as firstLogin from './003_first_login.js';
+import * as mfa from './004_mfa.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -9,6 +10,7 @@ import * as firstLogin from './003_first_login.js';
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': initial,
   '003_first_login': firstLogin,
+  '004_mfa': mfa,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

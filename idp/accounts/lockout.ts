@@ -48,3 +48,25 @@ export function lockoutState(account: { failedAttempts: number; lockedAt: number
 export async function unlock(db: Database, accountId: string): Promise<void> {
   await db('accounts').where({ id: accountId }).update({ failed_attempts: 0, locked_at: null, updated_at: Date.now() });
 }
+
+export type GuardedCheck = 'ok' | 'wrong' | 'locked';
+
+/**
+ * Checks a secret (password, birthdate, one-time code) under the lockout rules: nothing is checked
+ * on a locked account, a right answer clears the failures, a wrong one counts (and may lock).
+ * `onLocked` runs once, when this very failure locks the account.
+ */
+export async function checkUnderLockout(
+  db: Database, accountId: string, threshold: number, check: () => Promise<boolean>, onLocked?: () => Promise<void>,
+): Promise<GuardedCheck> {
+  if (!(await reserveAttempt(db, accountId, threshold))) return 'locked';
+  if (await check()) {
+    await clearAttempts(db, accountId);
+    return 'ok';
+  }
+  if (await settleFailure(db, accountId, threshold)) {
+    await onLocked?.();
+    return 'locked';
+  }
+  return 'wrong';
+}

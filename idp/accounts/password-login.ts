@@ -2,7 +2,7 @@ import type { Database } from '../../migrations/database.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Union } from '../unions/union-repository.js';
 import { normalizeLoginId, type AccountRow } from './account-repository.js';
-import { clearAttempts, reserveAttempt, settleFailure } from './lockout.js';
+import { checkUnderLockout } from './lockout.js';
 import { decoyPasswordHash, verifyPassword } from './password-hasher.js';
 import { findTemporaryCredential } from './temporary-credentials.js';
 
@@ -56,24 +56,21 @@ export async function loginWithPassword(
     await audit('login.password', 'failure', { reason: 'unknown_login_id' });
     return { ok: false, reason: 'invalid' };
   }
-  if (!(await reserveAttempt(db, target.accountId, threshold))) {
+  const result = await checkUnderLockout(db, target.accountId, threshold,
+    () => verifyPassword(input.password, target.passwordHash),
+    () => audit('account.locked', 'success', { threshold }));
+  if (result === 'locked') {
     await audit('login.password', 'denied', { reason: 'locked' });
     return { ok: false, reason: 'locked' };
   }
-  if (await verifyPassword(input.password, target.passwordHash)) {
-    await clearAttempts(db, target.accountId);
-    if (target.expired) {
-      await audit('login.password', 'denied', { reason: 'temporary_expired' });
-      return { ok: false, reason: 'temporary_expired' };
-    }
-    await audit('login.password', 'success', { temporary: target.temporary });
-    return { ok: true, accountId: target.accountId, temporary: target.temporary };
+  if (result === 'wrong') {
+    await audit('login.password', 'failure', { reason: 'wrong_password' });
+    return { ok: false, reason: 'invalid' };
   }
-  const lockedNow = await settleFailure(db, target.accountId, threshold);
-  await audit('login.password', 'failure', { reason: 'wrong_password' });
-  if (lockedNow) {
-    await audit('account.locked', 'success', { threshold });
-    return { ok: false, reason: 'locked' };
+  if (target.expired) {
+    await audit('login.password', 'denied', { reason: 'temporary_expired' });
+    return { ok: false, reason: 'temporary_expired' };
   }
-  return { ok: false, reason: 'invalid' };
+  await audit('login.password', 'success', { temporary: target.temporary });
+  return { ok: true, accountId: target.accountId, temporary: target.temporary };
 }

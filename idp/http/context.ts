@@ -8,6 +8,8 @@ export interface UnionState {
   issuer: UnionIssuer;
   db: Database;
   mailer: Mailer;
+  /** Seals secrets at rest (TOTP seeds). */
+  dataKey: Buffer;
   /** Signs CSRF tokens (the first cookie key). */
   csrfSecret: string;
 }

@@ -4,9 +4,11 @@ import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
+import { ACR } from '../mfa/levels.js';
 import { grantRequested } from './consent.js';
 import { LOGIN_MESSAGES, renderLogin, submitLogin } from './login-step.js';
-import { completeFirstLogin, firstUnmetStep, loadStepContext, REQUIRED_ACTIONS_PROMPT } from './steps/journey.js';
+import { showMfa } from './mfa-step.js';
+import { completeFirstLogin, firstUnmetStep, loadStepContext, MFA_PROMPT, REQUIRED_ACTIONS_PROMPT } from './steps/journey.js';
 import type { StepOutcome } from './steps/step.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
@@ -104,6 +106,8 @@ export function interactionRouter(): Router<UnionState> {
       }
       case REQUIRED_ACTIONS_PROMPT:
         return showRequiredActions(ctx, interaction);
+      case MFA_PROMPT:
+        return showMfa(ctx, interaction);
       case 'consent':
         return provider.interactionFinished(ctx.req, ctx.res, await grantRequested(provider, interaction), {
           mergeWithLastSubmission: true,
@@ -126,7 +130,7 @@ export function interactionRouter(): Router<UnionState> {
       }, result.reason === 'locked' ? 423 : 401);
     }
     return provider.interactionFinished(ctx.req, ctx.res, {
-      login: { accountId: result.accountId, remember, amr: ['pwd'] },
+      login: { accountId: result.accountId, remember, amr: ['pwd'], acr: ACR.password },
     }, { mergeWithLastSubmission: false });
   });
 

@@ -3,6 +3,7 @@ import type { Database } from '../../migrations/database.js';
 import type { IdpConfig } from '../config.js';
 import { renderPage } from '../http/render.js';
 import { interactionPolicyFor } from '../interactions/steps/journey.js';
+import { ACR_VALUES } from '../mfa/levels.js';
 import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
@@ -41,6 +42,8 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     // Relying parties are the union's own apps: ID tokens carry the profile claims directly.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // Published as acr_values_supported; see idp/mfa/levels.ts and the README.
+    acrValues: ACR_VALUES,
 
     features: {
       devInteractions: { enabled: false },

@@ -4,6 +4,7 @@ import { adminApi } from '../helpers/admin-api.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { linkIn } from '../helpers/smtp.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
+import { totpFor } from '../helpers/totp.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -27,6 +28,15 @@ async function login(page: Page, userId: string, password: string) {
   await page.getByLabel('ユーザID').fill(userId);
   await page.getByLabel('パスワード').fill(password);
   await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+/** The e-mail OTP challenge: the code comes from the SMTP capture. */
+async function passEmailOtp(page: Page, email: string) {
+  await page.getByRole('heading', { name: '2段階認証' }).waitFor();
+  const mail = await stack.mail.next(email, { subject: 'ワンタイムパスワードのお知らせ' });
+  const code = /ワンタイムパスワード: (\d{6})/.exec(mail.text ?? '')![1];
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(code);
+  await page.getByRole('button', { name: '実行' }).click();
 }
 
 /** Opens the verification link in a separate browser (another device) and confirms it there. */
@@ -112,6 +122,14 @@ test('a member walks the whole first login from the postcard to the portal', asy
   expect(await alertText(page)).toContain('仮パスワード');
   await setPassword('a-good-passw0rd');
 
+  // The chosen second factor is set up right away: the authenticator app reads the key, its code proves it.
+  await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+  await page.getByText('スキャンできませんか?').click();
+  const secret = (await page.locator('code.secret').innerText()).trim();
+  await page.getByLabel('デバイス名').fill('私のスマートフォン');
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret));
+  await page.getByRole('button', { name: '登録する' }).click();
+
   // Done: the portal, a welcome mail from webmaster@, and the postcard no longer works.
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
   expect(await page.locator('.member-name').innerText()).toBe('山田 花子 様');
@@ -127,6 +145,8 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await login(again, postcard.userId, postcard.password);
   expect(await alertText(again)).toBe('無効なユーザIDまたはパスワードです。');
   await login(again, 'HANAKO.YAMADA', 'a-good-passw0rd');
+  await again.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret, 1));
+  await again.getByRole('button', { name: 'ログイン' }).click();
   await again.waitForURL(`${stack.portalUrl}/u/alpha/`);
   await again.close();
 });
@@ -197,6 +217,7 @@ test('after a new version of the terms, members accept it before any app gets a 
 
   const page = await browser.newPage();
   await login(page, 'terms-reader', postcard.password);
+  await passEmailOtp(page, 'terms@example.jp');
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
 
   const published = await admin.publishTerms('利用規約（改定）', '第1条（目的）改定しました。');
@@ -212,6 +233,7 @@ test('after a new version of the terms, members accept it before any app gets a 
   const accepting = await browser.newPage();
   await login(accepting, 'terms-reader', postcard.password);
   await accepting.getByRole('button', { name: '同意する', exact: true }).click();
+  await passEmailOtp(accepting, 'terms@example.jp');
   await accepting.waitForURL(`${stack.portalUrl}/u/alpha/`);
   const acceptance = await stack.database.db('terms_acceptances').where({ account_id: postcard.accountId, version: published.body.version }).first();
   expect(acceptance.accepted_at).toEqual(expect.any(Number));
@@ -247,6 +269,7 @@ test('a migrated member logs in with 記号番号 + birthdate and only walks the
   // The user ID is already theirs: the step only asks for the method.
   await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
   expect(await page.getByLabel('新しいユーザID').inputValue()).toBe('old.user');
+  await page.getByLabel('OTPメール認証').check();
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByLabel('新しいパスワード', { exact: true }).fill('77880119650314');
   await page.getByLabel('新しいパスワード（確認）').fill('77880119650314');
@@ -255,6 +278,7 @@ test('a migrated member logs in with 記号番号 + birthdate and only walks the
   await page.getByLabel('新しいパスワード', { exact: true }).fill('brand-new-pass-1');
   await page.getByLabel('新しいパスワード（確認）').fill('brand-new-pass-1');
   await page.getByRole('button', { name: '設定する' }).click();
+  await passEmailOtp(page, 'old.user@example.jp');
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
   await page.close();
 });

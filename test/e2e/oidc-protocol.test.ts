@@ -14,7 +14,8 @@ let browser: Browser;
 let app: RegisteredClient;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Password-only logins here; second factors have their own tests.
+  stack = await startStack({ policy: { mfa: { required: false } } });
   browser = await launchBrowser();
   app = await registerClient(stack.idp.registry, 'alpha', webAppClient({ name: 'test app', redirectUris: [REDIRECT], postLogoutRedirectUris: [], medical: true }));
   await createMemberWithLogin(stack, 'alpha', { userId: 'proto-user', password: 'proto-pass-1' }, { nameKanji: '鈴木 一郎' });

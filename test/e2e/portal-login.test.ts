@@ -6,7 +6,8 @@ let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Password-only logins here; second factors have their own tests.
+  stack = await startStack({ policy: { mfa: { required: false } } });
   browser = await launchBrowser();
 });
 

@@ -6,8 +6,8 @@ import { SMTPServer } from 'smtp-server';
 export interface MailCapture {
   url: string;
   messages: ParsedMail[];
-  /** Waits for the next message to `to` that arrives after `since` messages (default: any new one). */
-  next(to: string, options?: { timeoutMs?: number }): Promise<ParsedMail>;
+  /** Waits for the next message to `to` (optionally with this subject) after the last one taken for `to`. */
+  next(to: string, options?: { subject?: string; timeoutMs?: number }): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
@@ -34,12 +34,12 @@ export async function startMailCapture(): Promise<MailCapture> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    async next(to, { timeoutMs = 10_000 } = {}) {
+    async next(to, { subject, timeoutMs = 10_000 } = {}) {
       const address = to.toLowerCase();
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const from = seen.get(address) ?? 0;
-        const index = messages.findIndex((m, i) => i >= from && recipient(m).includes(address));
+        const index = messages.findIndex((m, i) => i >= from && recipient(m).includes(address) && (!subject || m.subject === subject));
         if (index >= 0) {
           seen.set(address, index + 1);
           return messages[index];

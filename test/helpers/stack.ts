@@ -8,16 +8,17 @@ import { loadIdpConfig } from '../../idp/config.js';
 import { upsertMembers, type MemberRecord } from '../../idp/members/member-repository.js';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
+import type { MfaMethod } from '../../idp/unions/policy.js';
 import { createPortal } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
 
 /** Listens on a free loopback port first, so the app can be built knowing its own URL. */
-async function listenOnFreePort(): Promise<{ server: http.Server; url: string }> {
+async function listenOnFreePort(host: string): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
 }
 
 export interface TestUnion {
@@ -48,11 +49,13 @@ export const TEST_UNIONS = {
  * The whole system on loopback ports and a fresh database: the IdP with two unions (each with an
  * admin client and a portal client) and the portal serving both.
  */
-export async function startStack(options: { policy?: Record<string, unknown> } = {}): Promise<TestStack> {
+export async function startStack(options: { policy?: Record<string, unknown>; host?: string } = {}): Promise<TestStack> {
   const database = await createTestDatabase();
   const mail = await startMailCapture();
-  const idpListener = await listenOnFreePort();
-  const portalListener = await listenOnFreePort();
+  // WebAuthn needs a domain (not an IP address) as its RP ID: passkey tests use `localhost`.
+  const host = options.host ?? '127.0.0.1';
+  const idpListener = await listenOnFreePort(host);
+  const portalListener = await listenOnFreePort(host);
   const idpConfig = loadIdpConfig({
     IDP_BASE_URL: idpListener.url,
     DATABASE_URL: database.url,
@@ -112,11 +115,11 @@ export function memberRecord(union: { insurerNumber: string }, overrides: Partia
   };
 }
 
-/** A member who has finished the first login: own user ID, password, verified e-mail, chosen method. */
+/** A member who has finished the first login: own user ID, password, verified e-mail (and a chosen method if given). */
 export async function createMemberWithLogin(
   stack: TestStack,
   unionSlug: string,
-  login: { userId: string; password: string },
+  login: { userId: string; password: string; mfa?: MfaMethod },
   overrides: Partial<MemberRecord> = {},
 ): Promise<{ accountId: string; memberId: string }> {
   const union = stack.unions[unionSlug];
@@ -124,7 +127,8 @@ export async function createMemberWithLogin(
   const account = await ensureAccount(stack.database.db, unionSlug, member.id);
   await setLoginCredentials(stack.database.db, account.id, { ...login, passwordHash: await hashPassword(login.password) });
   await updateAccount(stack.database.db, account.id, {
-    email: `${login.userId.toLowerCase()}@example.jp`, emailVerified: true, birthdateVerified: true, preferredMfa: 'email_otp', firstLoginCompleted: true,
+    email: `${login.userId.toLowerCase()}@example.jp`, emailVerified: true, birthdateVerified: true, firstLoginCompleted: true,
+    ...(login.mfa ? { preferredMfa: login.mfa } : {}),
   });
   return { accountId: account.id, memberId: member.id };
 }

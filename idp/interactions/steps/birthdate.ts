@@ -1,5 +1,5 @@
 import { updateAccount } from '../../accounts/account-repository.js';
-import { clearAttempts, reserveAttempt, settleFailure } from '../../accounts/lockout.js';
+import { checkUnderLockout } from '../../accounts/lockout.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { RequiredStep } from './step.js';
 
@@ -16,21 +16,15 @@ export const birthdateStep: RequiredStep = {
     if (!/^\d{8}$/.test(value)) {
       return { kind: 'invalid', errors: ['生年月日は半角数字8桁で入力してください（入力例:19790822）。'], values: { birthdate: value } };
     }
-    const threshold = ctx.union.policy.lockoutThreshold;
-    if (!(await reserveAttempt(ctx.db, ctx.account.id, threshold))) return { kind: 'stop', message: LOCKED_MESSAGE };
-    const audit = (outcome: 'success' | 'failure') => recordAudit(ctx.db, {
-      unionSlug: ctx.union.slug, actor: `member:${ctx.account.id}`, action: 'first_login.birthdate', target: ctx.account.id, outcome, ip: ctx.ip,
+    const result = await checkUnderLockout(ctx.db, ctx.account.id, ctx.union.policy.lockoutThreshold,
+      async () => value === ctx.member.birthdate.replaceAll('-', ''));
+    await recordAudit(ctx.db, {
+      unionSlug: ctx.union.slug, actor: `member:${ctx.account.id}`, action: 'first_login.birthdate', target: ctx.account.id,
+      outcome: result === 'ok' ? 'success' : result === 'locked' ? 'denied' : 'failure', ip: ctx.ip,
     });
-    if (value === ctx.member.birthdate.replaceAll('-', '')) {
-      await clearAttempts(ctx.db, ctx.account.id);
-      await updateAccount(ctx.db, ctx.account.id, { birthdateVerified: true });
-      await audit('success');
-      return { kind: 'done' };
-    }
-    const lockedNow = await settleFailure(ctx.db, ctx.account.id, threshold);
-    await audit('failure');
-    return lockedNow
-      ? { kind: 'stop', message: LOCKED_MESSAGE }
-      : { kind: 'invalid', errors: ['生年月日が正しくありません。'], values: { birthdate: value } };
+    if (result === 'locked') return { kind: 'stop', message: LOCKED_MESSAGE };
+    if (result === 'wrong') return { kind: 'invalid', errors: ['生年月日が正しくありません。'], values: { birthdate: value } };
+    await updateAccount(ctx.db, ctx.account.id, { birthdateVerified: true });
+    return { kind: 'done' };
   },
 };

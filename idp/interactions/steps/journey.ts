@@ -6,6 +6,7 @@ import { recordAudit } from '../../audit/audit-log.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { composeMail } from '../../mail/templates.js';
 import { findMember } from '../../members/member-repository.js';
+import { mfaRequirement } from '../../mfa/requirement.js';
 import type { FirstLoginStep } from '../../unions/policy.js';
 import type { Union } from '../../unions/union-repository.js';
 import { birthdateStep } from './birthdate.js';
@@ -24,6 +25,7 @@ const STEPS: Record<FirstLoginStep, RequiredStep> = {
 };
 
 export const REQUIRED_ACTIONS_PROMPT = 'required_actions';
+export const MFA_PROMPT = 'mfa';
 
 export async function loadStepContext(
   deps: { db: Database; mailer: Mailer; issuerUrl: string; ip: string },
@@ -59,8 +61,9 @@ export async function completeFirstLogin(ctx: StepContext): Promise<void> {
 }
 
 /**
- * oidc-provider's policy with our required actions between login and consent: while any step is
- * unmet for the session's account, no relying party receives a code, whichever browser asks.
+ * oidc-provider's policy with our prompts between login and consent — the required actions, then
+ * the second factor (enrolment or challenge, stepping up when a relying party asks for a stronger
+ * acr). While either is unmet for the session, no relying party receives a code.
  */
 export function interactionPolicyFor(union: Union, db: Database) {
   const { Prompt, Check, base } = interactionPolicy;
@@ -74,6 +77,16 @@ export function interactionPolicyFor(union: Union, db: Database) {
       return stepContext && await firstUnmetStep(stepContext) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   ), 1);
+  policy.add(new Prompt(
+    { name: MFA_PROMPT, requestable: false },
+    new Check('second_factor_needed', 'a second factor (or its enrolment) is needed', async (ctx: KoaContextWithOIDC) => {
+      const session = ctx.oidc.session;
+      const account = session?.accountId ? await findAccount(db, union.slug, session.accountId) : undefined;
+      if (!account) return Check.NO_NEED_TO_PROMPT;
+      const requirement = await mfaRequirement(db, union, account, { acr: session!.acr }, ctx.oidc.params?.acr_values);
+      return requirement.satisfied ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  ), 2);
   return policy;
 }
 

@@ -15,7 +15,7 @@ const TAKEN = 'このユーザIDは既に使用されています。別のユー
 export const userIdStep: RequiredStep = {
   name: 'user_id',
   title: 'ユーザIDと認証方法の設定',
-  isUnmet: async ({ account, union }) => !account.userId || (union.policy.mfa.allowed.length > 0 && !account.preferredMfa),
+  isUnmet: async ({ account, union }) => !account.userId || (union.policy.mfa.required && !account.preferredMfa),
   async render({ account, union }, { errors, values }) {
     const methods = union.policy.mfa.allowed.map((m) => ({ value: m, label: MFA_LABELS[m], recommended: m === union.policy.mfa.recommended }));
     return {
@@ -33,7 +33,7 @@ export const userIdStep: RequiredStep = {
     if (errors.length === 0 && await isLoginIdTaken(db, union.slug, userId, account.id)) errors.push(TAKEN);
     const allowed = union.policy.mfa.allowed;
     const method = allowed.find((m) => m === form.method);
-    if (allowed.length > 0 && !method) errors.push('認証方法を選択してください。');
+    if (union.policy.mfa.required && !method) errors.push('認証方法を選択してください。');
     if (errors.length) return { kind: 'invalid', errors, values: { userId, method: form.method ?? '' } };
     try {
       await updateAccount(db, account.id, { userId, ...(method ? { preferredMfa: method } : {}) });

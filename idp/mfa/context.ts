@@ -1,0 +1,27 @@
+import type { Database } from '../../migrations/database.js';
+import type { Account } from '../accounts/account-repository.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { Member } from '../members/member-repository.js';
+import type { SecretBox } from '../security/encryption.js';
+import type { Union } from '../unions/union-repository.js';
+
+/** What a second-factor method needs for one member in one interaction. */
+export interface MfaContext {
+  db: Database;
+  union: Union;
+  account: Account;
+  member: Member;
+  mailer: Mailer;
+  box: SecretBox;
+  /** The oidc-provider interaction the challenge belongs to. */
+  interactionUid: string;
+  /** The union's issuer URL: its origin and host are the WebAuthn origin and RP ID. */
+  issuerUrl: string;
+  /** Keys one-way hashes of short codes (a code's hash alone cannot be brute-forced offline). */
+  codeKey: string;
+}
+
+/** The result of checking a code or an assertion. */
+export type FactorCheck = { ok: true; credentialId?: string } | { ok: false; error: string };
+
+export const WRONG_CODE = 'ワンタイムパスワードが正しくありません。';

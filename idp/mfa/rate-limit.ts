@@ -1,0 +1,23 @@
+import type { Database } from '../../migrations/database.js';
+
+export interface Limit { max: number; windowMs: number }
+
+/** Code checks per account and per client address: a fixed window counter in the database (shared by all processes). */
+// The account budget stays above the lockout threshold, so the lockout (not the limiter) ends guessing.
+export const CODE_CHECK_LIMITS = {
+  account: { max: 15, windowMs: 5 * 60_000 },
+  ip: { max: 100, windowMs: 5 * 60_000 },
+} satisfies Record<string, Limit>;
+
+/** Counts one attempt under `key`; false when the window's budget is spent. */
+export async function takeAttempt(db: Database, key: string, limit: Limit, now = Date.now()): Promise<boolean> {
+  const windowStart = now - (now % limit.windowMs);
+  await db('rate_limits').insert({ key, window_start: windowStart, count: 1 })
+    .onConflict(['key', 'window_start']).merge({ count: db.raw('rate_limits.count + 1') });
+  const row = await db('rate_limits').where({ key, window_start: windowStart }).first('count');
+  return Number(row.count) <= limit.max;
+}
+
+export async function purgeRateLimits(db: Database, now = Date.now()): Promise<void> {
+  await db('rate_limits').where('window_start', '<', now - 24 * 60 * 60_000).delete();
+}

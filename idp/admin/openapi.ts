@@ -48,6 +48,24 @@ export function openApiDocument(issuer: string) {
       '/accounts/{accountId}/unlock': {
         post: { summary: 'Unlock the account and reset its failure count', parameters: [idParam('accountId')], responses: { 200: { description: 'unlocked', ...json(lockout) }, 404: error } },
       },
+      '/members/{memberId}/name': {
+        put: {
+          summary: 'Correct the member\'s display name (ユーザー名 is managed by the union)',
+          parameters: [idParam('memberId')],
+          requestBody: { required: true, ...json({ type: 'object', required: ['nameKanji'], properties: { nameKanji: { type: 'string' }, nameKana: { type: 'string' } } }) },
+          responses: { 200: { description: 'renamed' }, 400: error, 404: error },
+        },
+      },
+      '/accounts/{accountId}/credentials': {
+        get: { summary: 'List the account\'s second factors (no secrets)', parameters: [idParam('accountId')], responses: { 200: { description: 'credentials' }, 404: error } },
+      },
+      '/accounts/{accountId}/mfa/reset': {
+        post: { summary: 'Lost phone: remove passkeys and authenticator apps, forget the chosen method, end all sessions; the member sets up a method at the next login', parameters: [idParam('accountId')], responses: { 200: { description: 'reset' }, 404: error } },
+      },
+      '/accounts/{accountId}/sessions': {
+        get: { summary: 'List the account\'s IdP sessions', parameters: [idParam('accountId')], responses: { 200: { description: 'sessions' }, 404: error } },
+        delete: { summary: 'End every session and revoke the tokens they issued', parameters: [idParam('accountId')], responses: { 204: { description: 'ended' }, 404: error } },
+      },
       '/migrated-accounts': {
         post: {
           summary: 'Bring up to 200 members of the old service over with their user IDs; their initial password is 記号 + 番号 + birthdate (YYYYMMDD) and must be changed at first login',

@@ -8,7 +8,9 @@ import { currentTerms, publishTerms } from '../terms/terms-repository.js';
 import { listAudit, recordAudit } from '../audit/audit-log.js';
 import { BodyError, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
-import { findMember, upsertMembers } from '../members/member-repository.js';
+import { findMember, renameMember, upsertMembers } from '../members/member-repository.js';
+import { listCredentials, removeAllCredentials } from '../mfa/credentials.js';
+import { endAllSessions, listSessions } from '../accounts/sessions.js';
 import { authenticateAdmin } from './authenticate.js';
 import { ApiError, notFound, validationError } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -135,6 +137,55 @@ export function adminRouters(): Router<AdminState>[] {
     const account = await requireAccount(ctx, ctx.params.accountId);
     await unlock(ctx.state.db, account.id);
     ctx.body = lockoutState({ failedAttempts: 0, lockedAt: null }, ctx.state.issuer.union.policy.lockoutThreshold);
+  });
+
+  api.put('/members/:memberId/name', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.member.rename', target: ctx.params.memberId };
+    const member = await memberOr404(ctx, ctx.params.memberId);
+    const input = parse(schemas.displayNameInput, await jsonBody(ctx));
+    await renameMember(ctx.state.db, member.id, input);
+    ctx.state.audit.detail = { from: member.nameKanji, to: input.nameKanji };
+    ctx.body = { ...member, ...input };
+  });
+
+  api.get('/accounts/:accountId/credentials', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.credentials.read', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    const credentials = await listCredentials(ctx.state.db, account.id);
+    ctx.body = {
+      preferredMethod: account.preferredMfa,
+      emailOtp: account.emailVerified,
+      credentials: credentials.map((c) => ({ id: c.id, type: c.type, label: c.label, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
+    };
+  });
+
+  api.post('/accounts/:accountId/mfa/reset', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.mfa.reset', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    const { db, issuer: { union } } = ctx.state;
+    // A lost phone: its factors go, the member chooses and sets up a method again at the next login,
+    // and every session (possibly on the lost phone) ends.
+    const removed = await db.transaction(async (trx) => {
+      const count = await removeAllCredentials(trx, account.id);
+      await trx('accounts').where({ id: account.id }).update({ preferred_mfa: null, updated_at: Date.now() });
+      await endAllSessions(trx, union.slug, account.id);
+      return count;
+    });
+    ctx.state.audit.detail = { removed };
+    ctx.body = { removedCredentials: removed };
+  });
+
+  api.get('/accounts/:accountId/sessions', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.sessions.read', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    ctx.body = { sessions: await listSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id) };
+  });
+
+  api.delete('/accounts/:accountId/sessions', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.sessions.end', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    await endAllSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id);
+    ctx.status = 204;
   });
 
   api.post('/migrated-accounts', async (ctx: AdminContext) => {

@@ -63,3 +63,9 @@ export const migratedAccount = z.object({
 export const migratedAccounts = z.object({
   accounts: z.array(migratedAccount).min(1, 'must list at least one account').max(200, 'at most 200 accounts per call (each password is hashed)'),
 }).strict();
+
+export const displayNameInput = z.object({
+  nameKanji: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  nameKana: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters')
+    .regex(/^[\u30A1-\u30FC\u3000 ]+$/u, 'must be full-width katakana').optional(),
+}).strict();

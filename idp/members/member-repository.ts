@@ -64,3 +64,10 @@ export async function upsertMembers(
     return results;
   });
 }
+
+/** The union corrects a member's name (the member cannot: it is the name on the insurance card). */
+export async function renameMember(db: Database, id: string, name: { nameKanji: string; nameKana?: string }): Promise<void> {
+  await db('members').where({ id }).update({
+    name_kanji: name.nameKanji, ...(name.nameKana ? { name_kana: name.nameKana } : {}), updated_at: Date.now(),
+  });
+}

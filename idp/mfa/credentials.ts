@@ -75,3 +75,8 @@ export async function advanceCounter(db: Database, id: string, counter: number):
 export async function touchCredential(db: Database, id: string): Promise<void> {
   await db('credentials').where({ id }).update({ last_used_at: Date.now() });
 }
+
+/** Removes the member's passkeys and authenticator apps (a lost phone); returns how many. */
+export async function removeAllCredentials(db: Database, accountId: string): Promise<number> {
+  return db('credentials').where({ account_id: accountId }).delete();
+}

@@ -2,7 +2,12 @@ import crypto from 'node:crypto';
 import type { Database } from '../../migrations/database.js';
 
 /** What a mailed link is for; each purpose has its own lifetime and supersedes only its own kind. */
-export type LinkPurpose = 'verify_email';
+export type LinkPurpose =
+  | 'verify_email'
+  | 'reset_password'
+  | 'recover_user_id'
+  /** Not mailed: shown only on the page a used 'recover_user_id' link opens (its パスワード初期化 button). */
+  | 'issue_temporary_password';
 
 export type LinkStatus = 'valid' | 'used' | 'expired' | 'superseded' | 'unknown';
 

@@ -1,43 +1,33 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import { ensureAccount, setLoginCredentials } from '../../idp/accounts/account-repository.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureAccount, setLoginCredentials, updateAccount } from '../../idp/accounts/account-repository.js';
 import { hashPassword, verifyPassword } from '../../idp/accounts/password-hasher.js';
-import { createIdp } from '../../idp/app.js';
+import { createIdp, type Idp } from '../../idp/app.js';
 import { loadIdpConfig } from '../../idp/config.js';
 import { upsertMembers } from '../../idp/members/member-repository.js';
+import { addCredential } from '../../idp/mfa/credentials.js';
+import { ACR } from '../../idp/mfa/levels.js';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
+import { DEFAULT_POLICY } from '../../idp/unions/policy.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
-import { isPostgresUrl } from '../../migrations/database.js';
-import { createScratchDatabase } from '../../migrations/scratch-database.js';
+import { closeServer, concurrency, createDatabase, listenOnFreePort, machine, printTable, runFor, seconds, summarize } from './harness.js';
 
 /**
- * `npm run bench:login`: full password logins per second through the authorization code flow
- * (browser-like client → IdP → token endpoint) against the raw rate of the password hash alone,
- * to show how much of a login's cost is scrypt. BENCH_CONCURRENCY (4), BENCH_SECONDS (10);
- * DATABASE_URL=postgres://… benchmarks on a fresh PostgreSQL database instead of SQLite.
+ * `npm run bench:login`: full logins per second through the authorization code flow (browser-like
+ * client → IdP → token endpoint), password only and password + authenticator-app code (TOTP), against
+ * the raw rate of the password hash alone, to show how much of a login's cost is scrypt.
+ * BENCH_CONCURRENCY (4), BENCH_SECONDS (10); DATABASE_URL=postgres://… benchmarks on a fresh
+ * PostgreSQL database instead of SQLite.
  */
-const concurrency = Math.max(1, Number(process.env.BENCH_CONCURRENCY) || 4);
-const seconds = Math.max(1, Number(process.env.BENCH_SECONDS) || 10);
-const UNION = { slug: 'bench', name: 'ベンチマーク健康保険組合', insurerNumber: '06130099' };
+type UnionInfo = Parameters<typeof saveUnion>[1];
+// Password only: a union that does not require a second factor, members who have not chosen one.
+const PASSWORD_UNION: UnionInfo = { slug: 'bench', name: 'ベンチマーク健康保険組合', insurerNumber: '06130099', settings: { mfa: { ...DEFAULT_POLICY.mfa, required: false } } };
+// Password + TOTP: the default policy (second factor required).
+const TOTP_UNION: UnionInfo = { slug: 'bench-totp', name: 'ベンチマーク二要素健康保険組合', insurerNumber: '06130100' };
 const REDIRECT_URI = 'http://127.0.0.1:9/cb'; // never fetched: the flow stops when redirected here
+const PASSWORD = crypto.randomUUID(); // one password and one hash for every member: scrypt per member would take minutes
+const STEP_MS = 30_000; // RFC 6238 time step; the IdP takes one code per device per step
 const log = (message: string) => console.log(`[bench] ${message}`);
-
-/** A fresh database: SQLite by default, or a new database on the server DATABASE_URL names. */
-async function createDatabase() {
-  const adminUrl = process.env.DATABASE_URL;
-  const postgres = adminUrl && isPostgresUrl(adminUrl) ? adminUrl : undefined;
-  const scratch = await createScratchDatabase('kenpo_bench', postgres);
-  return { ...scratch, kind: postgres ? `postgres (${new URL(scratch.url).host}${new URL(scratch.url).pathname})` : 'sqlite (temp file)' };
-}
-
-/** Listen first so the IdP can be configured knowing its own URL. */
-async function listenOnFreePort(): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** Just enough of a browser cookie jar: name/value per path, sent on path-prefix match, expired ones dropped. */
 class CookieJar {
@@ -63,39 +53,86 @@ class CookieJar {
   }
 }
 
-/** One request with our cookies; redirects are the caller's business. */
-async function send(jar: CookieJar, url: URL, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  const cookie = jar.header(url);
-  if (cookie) headers.set('cookie', cookie);
-  const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-  jar.store(response);
-  return response;
-}
+/** Where a request ended: a page (its HTML) or the client's redirect_uri. */
+interface Page { html?: string; callback?: URL; url: URL }
 
-/** Follows redirects until a page (returned as HTML) or the client's redirect_uri (returned as its URL). */
-async function follow(jar: CookieJar, first: Response, from: URL): Promise<{ html?: string; callback?: URL; url: URL }> {
-  let response = first;
-  let url = from;
-  for (let hops = 0; hops < 10; hops += 1) {
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || !location) {
-      const html = await response.text();
-      const text = () => html.replace(/<(style|script)[^]*?<\/\1>|<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
-      if (response.status !== 200) throw new Error(`${response.status} at ${url.pathname}: ${text()}`);
-      return { html, url };
-    }
-    await response.body?.cancel(); // free the connection for reuse
-    if (location.startsWith(REDIRECT_URI)) return { callback: new URL(location), url };
-    url = new URL(location, url);
-    response = await send(jar, url);
+/** One browser: a cookie jar, and the address a TLS-terminating proxy would forward for it. */
+class Browser {
+  private readonly jar = new CookieJar();
+  constructor(private readonly ip: string) {}
+
+  /** One request with our cookies; redirects are the caller's business. */
+  async send(url: URL, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const cookie = this.jar.header(url);
+    if (cookie) headers.set('cookie', cookie);
+    headers.set('x-forwarded-for', this.ip);
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    this.jar.store(response);
+    return response;
   }
-  throw new Error(`too many redirects, last at ${url.pathname}`);
+
+  /** Follows redirects until a page or the client's redirect_uri. */
+  async follow(first: Response, from: URL): Promise<Page> {
+    let [response, url] = [first, from];
+    for (let hops = 0; hops < 10; hops += 1) {
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) {
+        const html = await response.text();
+        const text = () => html.replace(/<(style|script)[^]*?<\/\1>|<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+        if (response.status !== 200) throw new Error(`${response.status} at ${url.pathname}: ${text()}`);
+        return { html, url };
+      }
+      await response.body?.cancel(); // free the connection for reuse
+      if (location.startsWith(REDIRECT_URI)) return { callback: new URL(location), url };
+      url = new URL(location, url);
+      response = await this.send(url);
+    }
+    throw new Error(`too many redirects, last at ${url.pathname}`);
+  }
+
+  /** Posts the page's form whose action ends in `action`, with the page's csrf token and `fields`. */
+  async submit(page: Page, action: string, fields: Record<string, string>): Promise<Page> {
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.html ?? '')?.[1];
+    const target = new RegExp(`<form method="post" action="([^"]+${action})"`).exec(page.html ?? '')?.[1];
+    if (!csrf || !target) throw new Error(`no ${action} form at ${page.url.pathname}`);
+    const url = new URL(target, page.url);
+    // URLSearchParams bodies are sent as application/x-www-form-urlencoded, which readForm requires.
+    return this.follow(await this.send(url, { method: 'POST', body: new URLSearchParams({ csrf, ...fields }) }), url);
+  }
 }
 
-/** One complete login from an empty cookie jar; resolves once the token endpoint returned an ID token. */
-async function login(issuer: string, client: RegisteredClient, user: { userId: string; password: string }): Promise<void> {
-  const jar = new CookieJar();
+/** RFC 6238 as an authenticator app computes it (SHA-1, 6 digits, 30 s), independent of the IdP's otplib. */
+function totpCode(key: Buffer, step: number): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', key).update(message).digest();
+  return String((mac.readUInt32BE(mac[mac.length - 1] & 0x0f) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+function base32(bytes: Buffer): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = [...bytes].map((b) => b.toString(2).padStart(8, '0')).join('');
+  return (bits.match(/.{1,5}/g) ?? []).map((chunk) => alphabet[Number.parseInt(chunk.padEnd(5, '0'), 2)]).join('');
+}
+
+const currentStep = () => Math.floor(Date.now() / STEP_MS);
+
+interface TotpDevice { key: Buffer; lastStep: number }
+interface BenchUser { userId: string; ip: string; totp?: TotpDevice }
+interface Target { issuer: string; client: RegisteredClient; acr: string }
+
+/** The MFA page's device choice and the code for the current step. */
+function totpFields(page: Page, device: TotpDevice): Record<string, string> {
+  const id = /<option value="([^"]+)"/.exec(page.html ?? '')?.[1];
+  if (!id) throw new Error(`no TOTP device to choose at ${page.url.pathname}`);
+  device.lastStep = currentStep();
+  return { device: id, code: totpCode(device.key, device.lastStep) };
+}
+
+/** One complete login from a fresh browser; resolves once the token endpoint returned an ID token of the expected acr. */
+async function login({ issuer, client, acr }: Target, user: BenchUser): Promise<void> {
+  const browser = new Browser(user.ip);
   const [verifier, state, nonce] = [32, 8, 8].map((n) => crypto.randomBytes(n).toString('base64url'));
   const authUrl = new URL(`${issuer}/auth`);
   authUrl.search = new URLSearchParams({
@@ -103,18 +140,12 @@ async function login(issuer: string, client: RegisteredClient, user: { userId: s
     code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
   }).toString();
 
-  const page = await follow(jar, await send(jar, authUrl), authUrl);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.html ?? '')?.[1];
-  const action = /<form method="post" action="([^"]+\/login)"/.exec(page.html ?? '')?.[1];
-  if (!csrf || !action) throw new Error(`no login form at ${page.url.pathname}`);
-  const loginUrl = new URL(action, page.url);
-  // URLSearchParams bodies are sent as application/x-www-form-urlencoded, which readForm requires.
-  const form = new URLSearchParams({ csrf, loginId: user.userId, password: user.password });
-  const posted = await send(jar, loginUrl, { method: 'POST', body: form });
-  const { callback, url } = await follow(jar, posted, loginUrl);
-  const code = callback?.searchParams.get('code');
-  if (!code) throw new Error(`no code: ended at ${callback ?? url.pathname}`);
-  if (callback!.searchParams.get('state') !== state) throw new Error('state mismatch');
+  const loginPage = await browser.follow(await browser.send(authUrl), authUrl);
+  let page = await browser.submit(loginPage, '/login', { loginId: user.userId, password: PASSWORD });
+  if (user.totp) page = await browser.submit(page, '/mfa/totp', totpFields(page, user.totp));
+  const code = page.callback?.searchParams.get('code');
+  if (!code) throw new Error(`no code: ended at ${page.callback ?? page.url.pathname}`);
+  if (page.callback!.searchParams.get('state') !== state) throw new Error('state mismatch');
 
   const response = await fetch(`${issuer}/token`, {
     method: 'POST', // client_secret_basic; ids and secrets are base64url, so need no form-encoding first
@@ -123,38 +154,62 @@ async function login(issuer: string, client: RegisteredClient, user: { userId: s
   });
   const tokens = await response.json() as { id_token?: string };
   if (!tokens.id_token) throw new Error(`token endpoint ${response.status}: ${JSON.stringify(tokens)}`);
-  const claims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString()) as { nonce?: string };
+  const claims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString()) as { nonce?: string; acr?: string };
   if (claims.nonce !== nonce) throw new Error('nonce mismatch in ID token');
+  if (claims.acr !== acr) throw new Error(`acr ${claims.acr} in ID token, expected ${acr}`);
 }
 
-interface Run { latencies: number[]; elapsed: number; errors: unknown[] }
+/** Members least recently used first; when even that one's device took a code this step, wait for the next step. */
+class TotpPool {
+  private next = 0;
+  waits = 0;
+  constructor(readonly users: BenchUser[]) {}
 
-/** Runs `task(worker)` in C concurrent loops for `ms`, recording each completion's latency. */
-async function runFor(ms: number, task: (worker: number) => Promise<void>): Promise<Run> {
-  const run: Run = { latencies: [], elapsed: 0, errors: [] };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (performance.now() < start + ms) {
-      const t0 = performance.now();
-      try {
-        await task(worker);
-        run.latencies.push(performance.now() - t0);
-      } catch (err) {
-        run.errors.push(err);
-        return; // a broken flow fails fast and identically; one error per worker is enough
-      }
+  async take(): Promise<BenchUser> {
+    const user = this.users[this.next];
+    this.next = (this.next + 1) % this.users.length;
+    while (user.totp!.lastStep >= currentStep()) {
+      this.waits += 1;
+      await sleep(STEP_MS - (Date.now() % STEP_MS) + 10);
     }
-  }));
-  run.elapsed = (performance.now() - start) / 1000; // includes the tail of in-flight tasks, as they count
-  return run;
+    user.totp!.lastStep = currentStep(); // reserved until the code is computed
+    return user;
+  }
 }
 
-/** Rate and latency percentiles over one or more runs. */
-function summarize(...runs: Run[]) {
-  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const elapsed = runs.reduce((sum, r) => sum + r.elapsed, 0);
-  return { count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors: runs.flatMap((r) => r.errors) };
+async function setUpUnion(idp: Idp, union: UnionInfo, acr: string): Promise<Target> {
+  await saveUnion(idp.registry.deps.db, union);
+  const client = await registerClient(idp.registry, union.slug,
+    webAppClient({ name: 'bench RP', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] }));
+  return { issuer: idp.registry.issuerUrl(union.slug), client, acr };
+}
+
+let addresses = 0;
+/** Members past the first-login journey; with `totp`, each with an authenticator app chosen and set up. */
+async function createMembers(idp: Idp, union: UnionInfo, count: number, passwordHash: string, totp: boolean): Promise<BenchUser[]> {
+  const { db, box } = idp.registry.deps;
+  const members = await upsertMembers(db, union.slug, Array.from({ length: count }, (_, i) => ({
+    insurerNumber: union.insurerNumber, kigo: '900', bango: String(10000 + i), edaban: '00',
+    nameKanji: '計測 太郎', nameKana: 'ケイソク タロウ', birthdate: '1980-01-01', relation: '本人' as const,
+  })));
+  const users: BenchUser[] = [];
+  for (const [i, member] of members.entries()) {
+    const userId = `${union.slug}-user-${i}`;
+    const n = addresses++; // a client address of its own per member, so the per-address code-check limit is not shared
+    const user: BenchUser = { userId, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+    const account = await ensureAccount(db, union.slug, member.id);
+    await setLoginCredentials(db, account.id, { userId, passwordHash });
+    await updateAccount(db, account.id, {
+      email: `${userId}@example.jp`, emailVerified: true, birthdateVerified: true, firstLoginCompleted: true,
+      ...(totp ? { preferredMfa: 'totp' as const } : {}),
+    });
+    if (totp) {
+      user.totp = { key: crypto.randomBytes(20), lastStep: 0 };
+      await addCredential(db, { accountId: account.id, type: 'totp', label: 'bench', secret: box.seal(base32(user.totp.key)) });
+    }
+    users.push(user);
+  }
+  return users;
 }
 
 const database = await createDatabase();
@@ -167,66 +222,74 @@ try {
     DATABASE_URL: 'unused', // the database is handed to createIdp directly
     COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    TRUST_PROXY: 'true', // client addresses from X-Forwarded-For: many members, not all of them 127.0.0.1
   }), database.db);
   listener.server.on('request', idp.app.callback());
-  await saveUnion(database.db, UNION);
-  const issuer = idp.registry.issuerUrl(UNION.slug);
-  const client = await registerClient(idp.registry, UNION.slug,
-    webAppClient({ name: 'bench RP', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] }));
+  const passwordOnly = await setUpUnion(idp, PASSWORD_UNION, ACR.password);
+  const withTotp = await setUpUnion(idp, TOTP_UNION, ACR.mfa);
+  const passwordHash = await hashPassword(PASSWORD);
 
   // One member per concurrent client, so no two clients contend for the same account row.
-  log(`creating ${concurrency} members`);
-  const users = Array.from({ length: concurrency }, (_, i) => ({ userId: `bench-user-${i}`, password: crypto.randomUUID() }));
-  const members = await upsertMembers(database.db, UNION.slug, users.map((_, i) => ({
-    insurerNumber: UNION.insurerNumber, kigo: '900', bango: String(10000 + i), edaban: '00',
-    nameKanji: '計測 太郎', nameKana: 'ケイソク タロウ', birthdate: '1980-01-01', relation: '本人' as const,
-  })));
-  for (const [i, member] of members.entries()) {
-    const account = await ensureAccount(database.db, UNION.slug, member.id);
-    await setLoginCredentials(database.db, account.id, { ...users[i], passwordHash: await hashPassword(users[i].password) });
-  }
-
+  log(`creating ${concurrency} password-only members`);
+  const users = await createMembers(idp, PASSWORD_UNION, concurrency, passwordHash, false);
   // The first login creates the union's provider and signing keys; keep that out of the figures.
   log('warm-up login');
-  await login(issuer, client, users[0]);
+  await login(passwordOnly, users[0]);
 
-  // The hash phase is split around the login phase so that drift in machine speed (shared VMs,
-  // CPU boost) affects both figures alike; a large before/after gap means the machine was noisy.
+  // The hash phase is split around the login phases so that drift in machine speed (shared VMs,
+  // CPU boost) affects all figures alike; a large before/after gap means the machine was noisy.
   const hash = await hashPassword('bench-password');
   const verify = async () => { if (!(await verifyPassword('bench-password', hash))) throw new Error('verifyPassword returned false'); };
-  log(`phase 1/3: verifyPassword alone for ${seconds / 2} s`);
+  log(`phase 1/4: verifyPassword alone for ${seconds / 2} s`);
   const hashesBefore = await runFor(seconds * 500, verify);
-  log(`phase 2/3: full logins for ${seconds} s`);
-  const logins = summarize(await runFor(seconds * 1000, (w) => login(issuer, client, users[w])));
+
+  // Each login hashes once, so the hash rate bounds the login rate: that many logins per 30-s step,
+  // plus headroom, never needs a member twice in one step (a TOTP code is taken once per step).
+  const totpCount = Math.min(5000, Math.ceil(summarize(hashesBefore).rate * 30 * 1.25) + concurrency);
+  log(`creating ${totpCount} password+TOTP members`);
+  const pool = new TotpPool(await createMembers(idp, TOTP_UNION, totpCount, passwordHash, true));
+  log('warm-up password+TOTP login');
+  await login(withTotp, await pool.take());
+
+  log(`phase 2/4: password logins for ${seconds} s`);
+  const logins = summarize(await runFor(seconds * 1000, (w) => login(passwordOnly, users[w])));
   log(`  ${logins.count} logins, ${logins.errors.length} failed`);
-  log(`phase 3/3: verifyPassword alone for ${seconds / 2} s`);
+  log(`phase 3/4: password+TOTP logins for ${seconds} s`);
+  const totpLogins = summarize(await runFor(seconds * 1000, async () => login(withTotp, await pool.take())));
+  log(`  ${totpLogins.count} logins, ${totpLogins.errors.length} failed`);
+  log(`phase 4/4: verifyPassword alone for ${seconds / 2} s`);
   const hashesAfter = await runFor(seconds * 500, verify);
   const hashes = summarize(hashesBefore, hashesAfter);
   log(`  ${hashes.count} verifications`);
 
-  const rows: [string, string][] = [
-    ['node / CPUs', `${process.version} / ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? '?'}`],
-    ['UV_THREADPOOL_SIZE', process.env.UV_THREADPOOL_SIZE ?? '4 (default)'],
+  const ms = (s: { p50: number; p95: number }) => `${s.p50.toFixed(0)} / ${s.p95.toFixed(0)}`;
+  printTable([
+    ...machine(),
     ['database', database.kind],
-    ['concurrency / seconds', `${concurrency} / ${seconds} (hash phase: half before, half after)`],
-    ['logins/s', logins.rate.toFixed(2)],
-    ['login p50 / p95 (ms)', `${logins.p50.toFixed(0)} / ${logins.p95.toFixed(0)}`],
+    ['concurrency / seconds', `${concurrency} / ${seconds} per login phase (hash phase: half before, half after)`],
+    ['password logins/s', logins.rate.toFixed(2)],
+    ['password login p50 / p95 (ms)', ms(logins)],
+    ['password+TOTP logins/s', totpLogins.rate.toFixed(2)],
+    ['password+TOTP login p50 / p95 (ms)', ms(totpLogins)],
+    ['  TOTP members / step waits', `${totpCount} / ${pool.waits}${pool.waits ? ' (too few members: rate understated)' : ''}`],
     ['hashes/s (verifyPassword)', hashes.rate.toFixed(2)],
     ['  before / after logins', `${summarize(hashesBefore).rate.toFixed(2)} / ${summarize(hashesAfter).rate.toFixed(2)}`],
-    ['hash p50 / p95 (ms)', `${hashes.p50.toFixed(0)} / ${hashes.p95.toFixed(0)}`],
-    ['login rate / hash rate', (logins.rate / hashes.rate).toFixed(3)],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);
+    ['hash p50 / p95 (ms)', ms(hashes)],
+    ['password login rate / hash rate', (logins.rate / hashes.rate).toFixed(3)],
+    ['TOTP login rate / hash rate', (totpLogins.rate / hashes.rate).toFixed(3)],
+    ['TOTP login rate / password login rate', (totpLogins.rate / logins.rate).toFixed(3)],
+  ]);
 
-  failed = logins.errors.length + hashes.errors.length > 0;
-  if (failed) console.error(`[bench] FAILED: ${logins.errors.length} login worker(s), first error:`, logins.errors[0] ?? hashes.errors[0]);
+  for (const [name, run] of [['password login', logins], ['password+TOTP login', totpLogins], ['hash', hashes]] as const) {
+    if (run.errors.length === 0) continue;
+    failed = true;
+    console.error(`[bench] FAILED: ${run.errors.length} ${name} worker(s), first error:`, run.errors[0]);
+  }
 } catch (err) {
   failed = true;
   console.error('[bench] FAILED:', err);
 } finally {
-  listener.server.closeAllConnections(); // fetch keeps connections alive; close() alone would wait for them
-  await new Promise<void>((resolve) => listener.server.close(() => resolve()));
+  await closeServer(listener.server);
   await database.drop();
 }
 process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,67 @@
+import { findAccount, normalizeLoginId, passwordHashOf, toAccount, updateAccount, type AccountRow } from '../accounts/account-repository.js';
+import { passwordErrors } from '../accounts/field-rules.js';
+import { consumeLink, createLink, inspectLink } from '../accounts/one-time-links.js';
+import { hashPassword, verifyPassword } from '../accounts/password-hasher.js';
+import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
+
+/** パスワードを忘れた場合: a mailed 「パスワードをリセット」 link, valid 5 minutes, single-use; a newer one supersedes it. */
+export const RESET_LINK_MINUTES = 5;
+
+/**
+ * The detached half of a forgot-password request (the member already has the neutral answer):
+ * mails a reset link when the user ID names an account with a verified address. Audited either way.
+ */
+export async function mailResetLink(deps: RecoveryDeps, typedUserId: string, withinLimits: boolean): Promise<void> {
+  const loginId = normalizeLoginId(typedUserId);
+  const audit = (outcome: 'success' | 'failure' | 'denied', accountId?: string, reason?: string) => auditRecovery(deps, {
+    action: 'recovery.password.requested', outcome, accountId, typed: loginId, detail: reason ? { reason } : undefined,
+  });
+  if (!withinLimits) return audit('denied', undefined, 'rate_limited');
+  const row = await deps.db<AccountRow>('accounts').where({ union_slug: deps.union.slug, user_id: loginId }).first();
+  const account = row && toAccount(row);
+  if (!account) return audit('failure', undefined, 'unknown_user_id');
+  if (!account.email || !account.emailVerified) return audit('failure', account.id, 'no_verified_email');
+  const { token } = await createLink(deps.db, {
+    unionSlug: deps.union.slug, accountId: account.id, purpose: 'reset_password', ttlMs: RESET_LINK_MINUTES * 60_000,
+  });
+  await audit('success', account.id);
+  mailLater(deps, account.email, 'reset-password', 'パスワードのリセット', {
+    link: `${deps.issuerUrl}/recovery/password/${token}`, validMinutes: RESET_LINK_MINUTES,
+  });
+}
+
+/**
+ * Sets the new password (policy, not the user ID, not the current password). A form with errors
+ * keeps the link; a good one uses the link and sets the password in one transaction, so a link
+ * sets at most one password. The second factor is untouched: the next login still asks for it.
+ */
+export async function resetPassword(
+  deps: RecoveryDeps, token: string, form: { password: string; confirmation: string },
+): Promise<InvalidLink | { kind: 'errors'; errors: string[] } | { kind: 'done' }> {
+  const { db, union } = deps;
+  const refuse = async (status: InvalidLink['status'], accountId?: string): Promise<InvalidLink> => {
+    await auditRecovery(deps, { action: 'recovery.password.reset', outcome: 'failure', accountId, detail: { reason: `link_${status}` } });
+    return { kind: 'invalid', status };
+  };
+  const { status, link } = await inspectLink(db, union.slug, 'reset_password', token);
+  const account = link && await findAccount(db, union.slug, link.accountId);
+  if (status !== 'valid' || !account) return refuse(status === 'valid' ? 'unknown' : status, link?.accountId);
+
+  const errors = passwordErrors(union.policy.password, form.password, form.confirmation, account.userId);
+  const current = await passwordHashOf(db, account.id);
+  if (errors.length === 0 && current && await verifyPassword(form.password, current)) {
+    errors.push('現在のパスワードと同じパスワードは設定できません。');
+  }
+  if (errors.length) return { kind: 'errors', errors };
+
+  const passwordHash = await hashPassword(form.password);
+  const used = await db.transaction(async (trx) => {
+    const consumed = await consumeLink(trx, union.slug, 'reset_password', token);
+    if (consumed.status === 'valid') await updateAccount(trx, account.id, { passwordHash, mustChangePassword: false });
+    return consumed.status;
+  });
+  if (used !== 'valid') return refuse(used, account.id);
+  await auditRecovery(deps, { action: 'recovery.password.reset', outcome: 'success', accountId: account.id });
+  if (account.email) mailLater(deps, account.email, 'password-changed', 'パスワード変更のお知らせ', {});
+  return { kind: 'done' };
+}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './001_initial.js';
+import * as portalMedical from './002_portal_medical.js';
 import * as firstLogin from './003_first_login.js';
 import * as mfa from './004_mfa.js';
 
@@ -9,6 +10,7 @@ import * as mfa from './004_mfa.js';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': initial,
+  '002_portal_medical': portalMedical,
   '003_first_login': firstLogin,
   '004_mfa': mfa,
 };

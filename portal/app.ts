@@ -6,9 +6,11 @@ import type { Database } from '../migrations/database.js';
 import { viewsDir } from '../idp/paths.js';
 import type { PortalConfig } from './config.js';
 import { errorHandler, securityHeaders } from './http/security.js';
+import { PortalTokenVerifier } from './medical/access-token.js';
 import { RelyingParties } from './oidc-client.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
+import { medicalRoutes } from './routes/medical.js';
 import { KnexSessionStore } from './session-store.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
@@ -67,6 +69,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   });
   union.use(authRoutes(rps, config.baseUrl));
   union.use(homeRoutes());
+  union.use('/medical', medicalRoutes({ db, rps, verifier: new PortalTokenVerifier(rps) }));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => {

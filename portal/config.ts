@@ -7,6 +7,8 @@ export interface PortalUnion {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** Minimum acr (portal/acr.ts) a session needs for medical data; absent: any login will do. */
+  requiredAcr?: string;
 }
 
 export interface PortalConfig {
@@ -31,6 +33,9 @@ export function loadPortalConfig(env: Env = process.env, defaults: { databaseUrl
   for (const u of unions) {
     for (const key of ['slug', 'name', 'issuer', 'clientId', 'clientSecret'] as const) {
       if (typeof u[key] !== 'string' || !u[key]) throw new Error(`PORTAL_UNIONS: every union needs "${key}"`);
+    }
+    if (u.requiredAcr !== undefined && (typeof u.requiredAcr !== 'string' || !u.requiredAcr)) {
+      throw new Error('PORTAL_UNIONS: "requiredAcr" must be an acr value when present');
     }
   }
   return {

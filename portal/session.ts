@@ -5,6 +5,8 @@ export interface MemberSession {
   sub: string;
   name: string;
   idToken: string;
+  /** The ID token's `acr`: how strongly the member authenticated. */
+  acr?: string;
   accessToken: string;
   refreshToken?: string;
   /** Epoch ms when the access token expires. */
@@ -18,6 +20,8 @@ export interface PendingLogin {
   nonce: string;
   codeVerifier: string;
   returnTo: string;
+  /** Sent back to log in because the union requires a stronger acr: the callback must not loop. */
+  stepUp?: boolean;
 }
 
 declare module 'express-session' {

@@ -1,4 +1,5 @@
 import type { MemberRecord } from '../idp/members/member-repository.js';
+import type { DemoHousehold } from '../portal/medical/demo-claims.js';
 
 export const DEMO_UNION = { slug: 'demo', name: 'デモ健康保険組合', insurerNumber: '06139999' } as const;
 
@@ -14,3 +15,14 @@ export const DEMO_MEMBERS: MemberRecord[] = [
 
 /** The ready-to-use account of 健保 太郎 (first login already completed). */
 export const DEMO_LOGIN = { userId: 'demo-taro', password: 'KenpoDemo-2026', email: 'taro@example.jp' };
+
+/** The demo members grouped into households, for generating their medical claims. */
+export function demoHouseholds(): DemoHousehold[] {
+  const households = new Map<string, DemoHousehold>();
+  for (const m of DEMO_MEMBERS) {
+    const key = `${m.kigo}-${m.bango}`;
+    if (!households.has(key)) households.set(key, { insurerNumber: m.insurerNumber, kigo: m.kigo, bango: m.bango, people: [] });
+    households.get(key)!.people.push({ edaban: m.edaban, name: m.nameKanji, relation: m.relation, birthYear: Number(m.birthdate.slice(0, 4)) });
+  }
+  return [...households.values()];
+}

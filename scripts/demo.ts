@@ -13,7 +13,9 @@ import { findUnion, saveUnion } from '../idp/unions/union-repository.js';
 import { migrateLatest, openDatabase } from '../migrations/database.js';
 import { createPortal } from '../portal/app.js';
 import { loadPortalConfig } from '../portal/config.js';
-import { DEMO_LOGIN, DEMO_MEMBERS, DEMO_UNION } from './demo-data.js';
+import { importClaims } from '../portal/medical/claims-import.js';
+import { demoClaimPeriod, generateClaims } from '../portal/medical/demo-claims.js';
+import { DEMO_LOGIN, DEMO_MEMBERS, DEMO_UNION, demoHouseholds } from './demo-data.js';
 
 /**
  * `npm run demo`: the IdP (port 3000) and the portal (port 4000) on an embedded SQLite database with
@@ -58,6 +60,9 @@ await migrateLatest(db);
 if (!(await findUnion(db, DEMO_UNION.slug))) await saveUnion(db, DEMO_UNION);
 const idp = createIdp(idpConfig, db);
 const [taro, hanako] = await upsertMembers(db, DEMO_UNION.slug, DEMO_MEMBERS);
+// Five years of fictional claims; the same rows at every start, so only new months are added.
+const demoClaims = demoHouseholds().flatMap((h) => generateClaims(h, demoClaimPeriod(new Date()), 'demo'));
+const claimCounts = await importClaims(db, DEMO_UNION.slug, demoClaims);
 
 const portalUrl = (process.env.PORTAL_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
 secrets.adminClient ??= await registerClient(idp.registry, DEMO_UNION.slug, adminClient('デモ組合 管理者'));
@@ -97,6 +102,8 @@ kenpo-id demo is running (database: ${idpConfig.databaseUrl})
 
 Log in to the portal as 健保 太郎:
   ユーザID ${DEMO_LOGIN.userId}   パスワード ${DEMO_LOGIN.password}
+
+Medical data (医療費情報): ${demoClaims.length} claims for 記号 1234 番号 56789 and 60001 (${claimCounts.created} new)
 
 Postcard (temporary credentials, new at every start) for 健保 花子:
   仮ユーザID ${postcard.temporaryUserId}   仮パスワード ${postcard.temporaryPassword}

@@ -1,0 +1,44 @@
+/**
+ * The Japanese font embedded in statement PDFs: a file on this machine (Debian's fonts-noto-cjk by
+ * default), never fetched at run time. PDF_FONT_PATH names another file; PDF_FONT_FAMILY picks the face
+ * inside a collection (.ttc), by PostScript name.
+ */
+import fs from 'node:fs/promises';
+
+export const DEFAULT_PDF_FONT_PATH = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+const DEFAULT_COLLECTION_FACE = 'NotoSansCJKjp-Regular';
+
+export interface PdfFont {
+  path: string;
+  data: Buffer;
+  /** The face to use inside a collection; undefined for a single-face .ttf/.otf. */
+  family: string | undefined;
+}
+
+export class PdfFontError extends Error {
+  override name = 'PdfFontError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const cache = new Map<string, Promise<Buffer>>();
+
+/** Reads the font once per path (the Noto collection is ~20 MB; pdfkit embeds only the glyphs used). */
+export async function loadPdfFont(env: Env = process.env): Promise<PdfFont> {
+  const path = env.PDF_FONT_PATH || DEFAULT_PDF_FONT_PATH;
+  const family = env.PDF_FONT_FAMILY || (/\.(ttc|otc)$/i.test(path) ? DEFAULT_COLLECTION_FACE : undefined);
+  let data = cache.get(path);
+  if (!data) {
+    data = fs.readFile(path);
+    cache.set(path, data);
+  }
+  try {
+    return { path, data: await data, family };
+  } catch (err) {
+    cache.delete(path);
+    throw new PdfFontError(
+      `PDF font not readable at ${path} (${(err as Error).message}). Install Debian's fonts-noto-cjk, ` +
+        'or set PDF_FONT_PATH to a Japanese TrueType/OpenType font (and PDF_FONT_FAMILY for a .ttc collection).',
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { PortalUnion } from '../config.js';
+import { PORTAL_RESOURCE, type RelyingParties } from '../oidc-client.js';
+import type { HouseholdClaims } from './model.js';
+
+export const MEDICAL_SCOPE = 'medical';
+
+/** What a verified portal access token grants: whose household, for whom. */
+export interface MedicalAccess {
+  sub: string;
+  household: HouseholdClaims;
+}
+
+/**
+ * Why a token was not accepted: `expired` may be refreshed; `invalid` never will be (forged, other
+ * issuer or audience, missing scope or claims); `unavailable` means the issuer's keys could not be
+ * fetched, which is nobody's fault and must not log the member out.
+ */
+export class AccessTokenRejected extends Error {
+  constructor(readonly reason: 'expired' | 'invalid' | 'unavailable', message: string) {
+    super(message);
+  }
+}
+
+function householdOf(payload: JWTPayload): HouseholdClaims | undefined {
+  const { insurer_number: insurer, kigo, bango, edaban, relation } = payload;
+  const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 32;
+  if (typeof insurer !== 'string' || !/^\d{8}$/.test(insurer) || !text(kigo) || !text(bango)) return undefined;
+  if (typeof edaban !== 'string' || !/^\d{2}$/.test(edaban) || (relation !== '本人' && relation !== '家族')) return undefined;
+  return { insurer_number: insurer, kigo, bango, edaban, relation };
+}
+
+function classify(err: unknown): AccessTokenRejected {
+  if (err instanceof AccessTokenRejected) return err;
+  if (err instanceof errors.JWTExpired) return new AccessTokenRejected('expired', 'access token expired');
+  if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+    return new AccessTokenRejected('unavailable', `issuer keys unavailable: ${(err as Error)?.message}`);
+  }
+  return new AccessTokenRejected('invalid', `${err.code}: ${err.message}`);
+}
+
+/**
+ * Verifies the portal's JWT access tokens (RFC 9068) against each union's own issuer: signature
+ * by a key from the issuer's `jwks_uri`, `iss`, `aud`, `exp`, the `medical` scope, our client id,
+ * and the household claims the IdP puts in them.
+ */
+export class PortalTokenVerifier {
+  private readonly keySets = new Map<string, JWTVerifyGetKey>();
+
+  constructor(private readonly rps: RelyingParties) {}
+
+  private async keys(union: PortalUnion): Promise<JWTVerifyGetKey> {
+    let keySet = this.keySets.get(union.slug);
+    if (!keySet) {
+      const jwksUri = (await this.rps.config(union)).serverMetadata().jwks_uri;
+      if (!jwksUri) throw new AccessTokenRejected('unavailable', 'issuer has no jwks_uri');
+      keySet = createRemoteJWKSet(new URL(jwksUri));
+      this.keySets.set(union.slug, keySet);
+    }
+    return keySet;
+  }
+
+  async verify(union: PortalUnion, token: string): Promise<MedicalAccess> {
+    try {
+      const { payload } = await jwtVerify(token, await this.keys(union), {
+        issuer: union.issuer,
+        audience: PORTAL_RESOURCE,
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+        requiredClaims: ['exp', 'sub', 'scope', 'client_id'],
+      });
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+      if (!scopes.includes(MEDICAL_SCOPE)) throw new AccessTokenRejected('invalid', 'token lacks the medical scope');
+      if (payload.client_id !== union.clientId) throw new AccessTokenRejected('invalid', 'token issued to another client');
+      const household = householdOf(payload);
+      if (!household) throw new AccessTokenRejected('invalid', 'token lacks the household claims');
+      return { sub: payload.sub!, household };
+    } catch (err) {
+      throw classify(err);
+    }
+  }
+}

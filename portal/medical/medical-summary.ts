@@ -1,0 +1,33 @@
+import type { Database } from '../../migrations/database.js';
+import { findClaimScope, latestMonthTotal, listPatients, monthlyTotals, type Patient } from './claims-repository.js';
+import type { HouseholdClaims } from './model.js';
+import { viewingWindow, yearOf, type Period } from './period.js';
+import { yearTotals, type MonthTotal, type YearTotal } from './totals.js';
+
+/** What the 医療費情報 top page shows. */
+export interface MedicalSummary {
+  window: Period;
+  /** 最新の自己負担総額: the newest month with claims. */
+  latest?: MonthTotal;
+  /** 今年の自己負担総額 */
+  thisYear: { year: number; selfPaid: number };
+  /** This year and the four before, newest first, each with its months. */
+  years: YearTotal[];
+}
+
+export async function loadMedicalSummary(db: Database, unionSlug: string, household: HouseholdClaims, now: Date): Promise<MedicalSummary> {
+  const window = viewingWindow(now);
+  const scope = await findClaimScope(db, unionSlug, household);
+  const [months, latest] = scope
+    ? await Promise.all([monthlyTotals(db, scope, window), latestMonthTotal(db, scope, window)])
+    : [[], undefined];
+  const years = yearTotals(months, window.years);
+  const thisYear = years.find((y) => y.year === yearOf(window.to))!;
+  return { window: { from: window.from, to: window.to }, latest, thisYear: { year: thisYear.year, selfPaid: thisYear.selfPaid }, years };
+}
+
+/** The patients a viewer may pick in the filter (本人: the household, 家族: themself). */
+export async function loadPatientChoices(db: Database, unionSlug: string, household: HouseholdClaims): Promise<Patient[]> {
+  const scope = await findClaimScope(db, unionSlug, household);
+  return scope ? listPatients(db, scope) : [];
+}

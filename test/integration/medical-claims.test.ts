@@ -1,0 +1,115 @@
+import { saveUnion } from '../../idp/unions/union-repository.js';
+import { formatClaimsCsv, parseClaimsCsv, type ClaimRecord } from '../../portal/medical/claims-csv.js';
+import { importClaims } from '../../portal/medical/claims-import.js';
+import {
+  findClaimScope, latestMonthTotal, listClaims, listPatients, loadStatement, monthlyTotals, selfPaidTotal,
+} from '../../portal/medical/claims-repository.js';
+import { demoClaimPeriod, generateClaims, syntheticHousehold, type DemoHousehold } from '../../portal/medical/demo-claims.js';
+import type { HouseholdClaims } from '../../portal/medical/model.js';
+import { loadMedicalSummary } from '../../portal/medical/medical-summary.js';
+import { viewingWindow, yearPeriod } from '../../portal/medical/period.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const UNION = { slug: 'medical', name: 'メディカル健康保険組合', insurerNumber: '06130077' };
+const NOW = new Date();
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await saveUnion(database.db, UNION);
+});
+afterAll(() => database?.drop());
+
+/** A generated household of at least three people, and how the IdP's token would name one of them. */
+function household(n: number): { demo: DemoHousehold; claims: ClaimRecord[]; as: (edaban: string) => HouseholdClaims } {
+  let demo = syntheticHousehold(n, UNION.insurerNumber, 'it');
+  for (let i = n; demo.people.length < 3; i += 1000) demo = syntheticHousehold(i, UNION.insurerNumber, 'it');
+  const claims = generateClaims(demo, demoClaimPeriod(NOW), 'it');
+  const as = (edaban: string): HouseholdClaims => ({
+    insurer_number: demo.insurerNumber, kigo: demo.kigo, bango: demo.bango, edaban, relation: edaban === '00' ? '本人' : '家族',
+  });
+  return { demo, claims, as };
+}
+
+const rowCount = async () => Number((await database.db('medical_claims').count({ n: '*' }).first())!.n);
+const sum = (claims: ClaimRecord[]) => claims.reduce((total, c) => total + c.selfPaid, 0);
+
+test('an imported generated household: every total and statement agrees with the rows, within each viewer\'s scope', async () => {
+  const { demo, claims, as } = household(7);
+  const parsed = parseClaimsCsv(formatClaimsCsv(claims), { insurerNumber: UNION.insurerNumber, now: NOW });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors.slice(0, 3)));
+  const counts = await importClaims(database.db, UNION.slug, parsed.records);
+  expect(counts).toEqual({ created: claims.length, updated: 0, unchanged: 0, householdsCreated: 1, patientsCreated: demo.people.length });
+
+  const window = viewingWindow(NOW);
+  const scope = (await findClaimScope(database.db, UNION.slug, as('00')))!;
+  expect(await listPatients(database.db, scope)).toEqual(demo.people.map((p) => ({ edaban: p.edaban, name: p.name, relation: p.relation })));
+
+  // Per month and per year, against sums computed straight from the generated rows.
+  const months = [...new Set(claims.map((c) => c.serviceMonth))].sort();
+  expect(await monthlyTotals(database.db, scope, window)).toEqual(
+    months.map((month) => ({ month, selfPaid: sum(claims.filter((c) => c.serviceMonth === month)) })));
+  for (const year of window.years) {
+    const inYear = claims.filter((c) => c.serviceMonth.startsWith(`${year}-`));
+    expect(await selfPaidTotal(database.db, scope, yearPeriod(year))).toBe(sum(inYear));
+  }
+  const latest = months.at(-1)!;
+  expect(await latestMonthTotal(database.db, scope, window)).toEqual({ month: latest, selfPaid: sum(claims.filter((c) => c.serviceMonth === latest)) });
+
+  // The yearly statement holds exactly that year's rows, with names from the import.
+  const year = Number(latest.slice(0, 4)) - 1;
+  const statement = await loadStatement(database.db, UNION, as('00'), yearPeriod(year), { now: NOW });
+  const expected = claims.filter((c) => c.serviceMonth.startsWith(`${year}-`));
+  // Rows come back in statement order (month, patient, import order), which is the generator's order.
+  expect(statement.claims).toEqual(expected.map(({ claimId, insurerNumber, kigo, bango, relation, ...claim }) => claim));
+  expect(statement).toMatchObject({
+    union: { name: UNION.name, insurerNumber: UNION.insurerNumber },
+    insured: { name: demo.people[0].name, kigo: demo.kigo, bango: demo.bango },
+    period: { from: `${year}-01`, to: `${year}-12` },
+  });
+
+  // 要配慮個人情報: a 家族 sees their own claims only, even when asking for another patient.
+  const dependant = demo.people[1].edaban;
+  const own = claims.filter((c) => c.patientEdaban === dependant);
+  const familyView = await loadStatement(database.db, UNION, as(dependant), window, { edaban: '00' });
+  expect(familyView.claims.length).toBe(own.length);
+  expect(familyView.claims.every((c) => c.patientEdaban === dependant)).toBe(true);
+  const familySummary = await loadMedicalSummary(database.db, UNION.slug, as(dependant), NOW);
+  expect(familySummary.years.reduce((t, y) => t + y.selfPaid, 0)).toBe(sum(own));
+  const familyScope = (await findClaimScope(database.db, UNION.slug, as(dependant)))!;
+  expect((await listPatients(database.db, familyScope)).map((p) => p.edaban)).toEqual([dependant]);
+  // A 本人 may narrow to one patient.
+  const narrowed = await loadStatement(database.db, UNION, as('00'), window, { edaban: dependant });
+  expect(narrowed.claims).toEqual(familyView.claims);
+  // Another household's card finds nothing.
+  expect(await findClaimScope(database.db, UNION.slug, { ...as('00'), bango: 'nobody' })).toBeUndefined();
+  expect((await listClaims(database.db, scope, window)).length).toBe(claims.length);
+});
+
+test('importing the same rows again changes nothing; a corrected row is updated', async () => {
+  const { claims } = household(8);
+  await importClaims(database.db, UNION.slug, claims);
+  const before = await database.db('medical_claims').orderBy('id').select();
+  expect(await importClaims(database.db, UNION.slug, claims)).toEqual({
+    created: 0, updated: 0, unchanged: claims.length, householdsCreated: 0, patientsCreated: 0,
+  });
+  expect(await database.db('medical_claims').orderBy('id').select()).toEqual(before);
+
+  const corrected = claims.map((c, i) => (i === 3 ? { ...c, selfPaid: c.selfPaid + 10, insurerPaid: c.insurerPaid - 10 } : c));
+  expect(await importClaims(database.db, UNION.slug, corrected)).toMatchObject({ created: 0, updated: 1, unchanged: claims.length - 1 });
+  const row = await database.db('medical_claims').where({ union_slug: UNION.slug, source_claim_id: claims[3].claimId }).first();
+  expect(Number(row.self_paid)).toBe(claims[3].selfPaid + 10);
+});
+
+test('an import is all or nothing: a failure in a late chunk leaves no household, patient or claim behind', async () => {
+  const many: ClaimRecord[] = [];
+  for (let n = 100; many.length < 1200; n += 1) {
+    many.push(...generateClaims(syntheticHousehold(n, UNION.insurerNumber, 'it'), demoClaimPeriod(NOW), 'it'));
+  }
+  const broken = many.map((c, i) => (i === 1100 ? { ...c, category: null as never } : c)); // NOT NULL, after two chunks
+  const rows = await rowCount();
+  const households = await database.db('medical_households').count({ n: '*' }).first();
+  await expect(importClaims(database.db, UNION.slug, broken)).rejects.toThrow();
+  expect(await rowCount()).toBe(rows);
+  expect(await database.db('medical_households').count({ n: '*' }).first()).toEqual(households);
+});

@@ -1,0 +1,94 @@
+import { acrSatisfies } from '../../portal/acr.js';
+import { parseClaimFilter, periodTitle } from '../../portal/medical/claim-filter.js';
+import { formatClaimsCsv, parseClaimsCsv } from '../../portal/medical/claims-csv.js';
+import { demoClaimPeriod, generateClaims, syntheticHousehold } from '../../portal/medical/demo-claims.js';
+import { careLabel, yen } from '../../portal/medical/format.js';
+import type { Claim } from '../../portal/medical/model.js';
+import { currentMonth, viewingWindow } from '../../portal/medical/period.js';
+import { sumClaims, yearTotals } from '../../portal/medical/totals.js';
+
+const NOW = new Date('2026-05-20T03:00:00Z');
+const WINDOW = viewingWindow(NOW);
+
+test('the viewing window is this year and the four before, up to this month in Japan time', () => {
+  expect(WINDOW).toEqual({ from: '2022-01', to: '2026-05', years: [2026, 2025, 2024, 2023, 2022] });
+  expect(currentMonth(new Date('2025-12-31T14:59:59Z'))).toBe('2025-12');
+  expect(currentMonth(new Date('2025-12-31T15:00:00Z'))).toBe('2026-01'); // already New Year in Tokyo
+});
+
+describe('filter by 診療年月 and 受診者', () => {
+  const patients = ['00', '01'];
+  const parse = (query: Record<string, unknown>) => parseClaimFilter(query, WINDOW, patients);
+
+  test('no parameters is an empty form; a valid query gives the filter', () => {
+    expect(parse({})).toEqual({ state: 'empty' });
+    expect(parse({ from: '2024-01', to: '2025-03', patient: '01' })).toEqual({ state: 'valid', filter: { from: '2024-01', to: '2025-03', edaban: '01' } });
+    expect(parse({ from: '2025-03', to: '2025-03', patient: '' })).toEqual({ state: 'valid', filter: { from: '2025-03', to: '2025-03' } });
+  });
+
+  test.each([
+    [{ to: '2025-03' }, 'from', '診療年月（開始）を選択してください。'],
+    [{ from: '2025/03', to: '2025-03' }, 'from', '診療年月（開始）は「2025-01」のように年と月で指定してください。'],
+    [{ from: ['2025-01', '2025-02'], to: '2025-03' }, 'from', '診療年月（開始）は「2025-01」のように年と月で指定してください。'],
+    [{ from: '2021-12', to: '2025-03' }, 'from', '診療年月（開始）は2022年1月から2026年5月までの範囲で指定してください。'],
+    [{ from: '2025-01', to: '2026-06' }, 'to', '診療年月（終了）は2022年1月から2026年5月までの範囲で指定してください。'],
+    [{ from: '2025-04', to: '2025-03' }, 'to', '診療年月（終了）には、診療年月（開始）と同じか後の年月を指定してください。'],
+    [{ from: '2025-01', to: '2025-03', patient: '02' }, 'patient', '受診者は一覧から選択してください。'],
+  ])('%j → %s: %s', (query, field, message) => {
+    expect(parse(query)).toEqual({ state: 'invalid', errors: [{ field, message }] });
+  });
+
+  test('a 家族 may choose only themself: another 枝番 is refused, not widened', () => {
+    expect(parseClaimFilter({ from: '2025-01', to: '2025-03', patient: '00' }, WINDOW, ['01']).state).toBe('invalid');
+  });
+
+  test('titles name a month, a whole year or a range', () => {
+    expect(periodTitle({ from: '2025-03', to: '2025-03' })).toBe('2025年3月');
+    expect(periodTitle({ from: '2025-01', to: '2025-12' })).toBe('2025年');
+    expect(periodTitle({ from: '2024-11', to: '2025-02' })).toBe('2024年11月〜2025年2月');
+  });
+});
+
+test('totals: the 合計 row and per-year sums of month totals, empty years as 0', () => {
+  const claim = (selfPaid: number, totalCost: number): Claim => ({
+    serviceMonth: '2025-01', patientName: 'x', patientEdaban: '00', facilityName: null, category: '通院', days: 1,
+    totalCost, insurerPaid: totalCost - selfPaid, publicPaid: 0, selfPaid, note: null,
+  });
+  expect(sumClaims([claim(300, 1000), claim(3420, 11400)])).toEqual({ totalCost: 12400, insurerPaid: 8680, publicPaid: 0, selfPaid: 3720 });
+  const months = [{ month: '2025-03', selfPaid: 500 }, { month: '2025-01', selfPaid: 1914 }, { month: '2023-07', selfPaid: 10 }];
+  expect(yearTotals(months, [2025, 2024, 2023])).toEqual([
+    { year: 2025, selfPaid: 2414, months: [{ month: '2025-01', selfPaid: 1914 }, { month: '2025-03', selfPaid: 500 }] },
+    { year: 2024, selfPaid: 0, months: [] },
+    { year: 2023, selfPaid: 10, months: [{ month: '2023-07', selfPaid: 10 }] },
+  ]);
+});
+
+test('amounts and care labels print as on the statement', () => {
+  expect(yen(27120)).toBe('27,120円');
+  expect(yen(0)).toBe('0円');
+  expect(careLabel({ category: '通院', days: 2 })).toBe('通院/2日');
+  expect(careLabel({ category: '調剤', days: 1 })).toBe('調剤/1回');
+});
+
+test('acr: the required level or a stronger one; nothing required accepts any session', () => {
+  expect(acrSatisfies(undefined, undefined)).toBe(true);
+  expect(acrSatisfies('urn:kenpo-id:loa:password', 'urn:kenpo-id:loa:mfa')).toBe(false);
+  expect(acrSatisfies(undefined, 'urn:kenpo-id:loa:mfa')).toBe(false);
+  expect(acrSatisfies('urn:kenpo-id:loa:mfa', 'urn:kenpo-id:loa:mfa')).toBe(true);
+  expect(acrSatisfies('urn:kenpo-id:loa:phishing-resistant', 'urn:kenpo-id:loa:mfa')).toBe(true);
+  expect(acrSatisfies('urn:other', 'urn:custom:level')).toBe(false);
+  expect(acrSatisfies('urn:custom:level', 'urn:custom:level')).toBe(true);
+});
+
+test('generated claims are deterministic, valid import rows, and a later window only adds months', () => {
+  const household = syntheticHousehold(42, '06139999', 'seed');
+  const period = demoClaimPeriod(NOW);
+  expect(period).toEqual({ from: '2022-01', to: '2026-02' });
+  const claims = generateClaims(household, period, 'seed');
+  expect(generateClaims(household, period, 'seed')).toEqual(claims);
+  expect(claims.length).toBeGreaterThan(0);
+  expect(parseClaimsCsv(formatClaimsCsv(claims), { insurerNumber: '06139999', now: NOW })).toEqual({ ok: true, records: claims });
+
+  const later = generateClaims(household, { ...period, to: '2026-05' }, 'seed');
+  expect(later.filter((c) => c.serviceMonth <= period.to)).toEqual(claims);
+});

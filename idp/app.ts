@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import Koa from 'koa';
 import type { Database } from '../migrations/database.js';
+import { accountConsoleRouter } from './account-console/router.js';
 import { adminRouters } from './admin/router.js';
 import type { IdpConfig } from './config.js';
 import type { UnionState } from './http/context.js';
@@ -29,7 +30,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
   const app = new Koa<UnionState>({ proxy: config.trustProxy, keys: config.cookieKeys });
-  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), ...adminRouters(), recoveryRouter()].map((r) => r.routes());
+  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), ...adminRouters(), recoveryRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
 
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));

@@ -3,6 +3,7 @@ import * as initial from './001_initial.js';
 import * as portalMedical from './002_portal_medical.js';
 import * as firstLogin from './003_first_login.js';
 import * as mfa from './004_mfa.js';
+import * as accountConsole from './005_account_console.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002_portal_medical': portalMedical,
   '003_first_login': firstLogin,
   '004_mfa': mfa,
+  '005_account_console': accountConsole,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -7,7 +7,9 @@ export type LinkPurpose =
   | 'reset_password'
   | 'recover_user_id'
   /** Not mailed: shown only on the page a used 'recover_user_id' link opens (its パスワード初期化 button). */
-  | 'issue_temporary_password';
+  | 'issue_temporary_password'
+  /** Account console: confirms a new address before it replaces the old one (payload.email). */
+  | 'change_email';
 
 export type LinkStatus = 'valid' | 'used' | 'expired' | 'superseded' | 'unknown';
 

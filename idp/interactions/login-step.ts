@@ -16,6 +16,8 @@ export interface LoginView {
   remember?: boolean;
   error?: string;
   returnUrl?: string;
+  /** 「続行するには再度認証してください」: the session's login is too old for what was asked. */
+  reauth?: boolean;
 }
 
 export async function renderLogin(ctx: UnionContext, view: LoginView, status = 200): Promise<void> {
@@ -30,6 +32,7 @@ export async function renderLogin(ctx: UnionContext, view: LoginView, status = 2
     remember: false,
     error: undefined,
     returnUrl: undefined,
+    reauth: false,
     ...view,
   });
 }

@@ -102,6 +102,9 @@ export function interactionRouter(): Router<UnionState> {
           uid: interaction.uid,
           csrf: csrfToken(ctx.state.csrfSecret, interaction.uid),
           returnUrl: client?.clientUri,
+          // A logged-in member asked to authenticate again (max_age, e.g. the account console's re-auth).
+          reauth: Boolean(interaction.session?.accountId),
+          loginId: typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint.slice(0, 255) : '',
         });
       }
       case REQUIRED_ACTIONS_PROMPT:

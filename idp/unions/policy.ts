@@ -34,6 +34,8 @@ export interface UnionPolicy {
   };
   /** Where members land after the first login (the union's portal), for the welcome mail. */
   portalUrl?: string;
+  /** Account console: sensitive changes need a password + second-factor login at most this old. */
+  reauthMaxAgeSeconds: number;
 }
 
 export const DEFAULT_POLICY: UnionPolicy = {
@@ -43,6 +45,7 @@ export const DEFAULT_POLICY: UnionPolicy = {
   password: { minLength: 8, maxLength: 64, requireLetter: false, requireDigit: false, requireSymbol: false },
   mfa: { required: true, allowed: [...MFA_METHODS], recommended: 'passkey' },
   mail: { noReply: 'no-reply@example.jp', info: 'info@example.jp', webmaster: 'webmaster@example.jp' },
+  reauthMaxAgeSeconds: 300,
 };
 
 type Loose = Record<string, unknown>;
@@ -82,5 +85,6 @@ export function resolvePolicy(stored: unknown): UnionPolicy {
       ...Object.fromEntries(Object.entries(mail).filter(([k, v]) => k in d.mail && typeof v === 'string')),
     },
     portalUrl: typeof s.portalUrl === 'string' ? s.portalUrl : undefined,
+    reauthMaxAgeSeconds: int(s.reauthMaxAgeSeconds, d.reauthMaxAgeSeconds),
   };
 }

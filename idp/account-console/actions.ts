@@ -1,0 +1,272 @@
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { Database } from '../../migrations/database.js';
+import { isEmailTaken, isLoginIdTaken, normalizeLoginId, passwordHashOf, updateAccount, type Account } from '../accounts/account-repository.js';
+import { describePasswordPolicy, EMAIL_MESSAGES, emailFormatErrors, passwordErrors, userIdErrors } from '../accounts/field-rules.js';
+import { consumeLink, createLink, inspectLink, pendingLink, type LinkStatus } from '../accounts/one-time-links.js';
+import { hashPassword, verifyPassword } from '../accounts/password-hasher.js';
+import { recordAudit } from '../audit/audit-log.js';
+import type { Mailer } from '../mail/mailer.js';
+import { composeMail } from '../mail/templates.js';
+import { findMember } from '../members/member-repository.js';
+import type { FactorCheck, MfaContext } from '../mfa/context.js';
+import { findCredential, listCredentials } from '../mfa/credentials.js';
+import { passkeyRegistrationOptions, registerPasskey } from '../mfa/passkey.js';
+import { mfaRequirement } from '../mfa/requirement.js';
+import { completeTotpSetup, startTotpSetup } from '../mfa/totp.js';
+import { SecretBox } from '../security/encryption.js';
+import { MFA_METHODS, type MfaMethod } from '../unions/policy.js';
+import type { Union } from '../unions/union-repository.js';
+import { MFA_LABELS } from '../interactions/steps/user-id.js';
+import { endOtherConsoleSessions, type ConsoleSession } from './console-session.js';
+import { endOtherSessions, endSession } from './idp-sessions.js';
+
+/** What the console's changes need from a request (no Koa, so they can be tested on their own). */
+export interface ConsoleDeps {
+  db: Database;
+  mailer: Mailer;
+  union: Union;
+  issuerUrl: string;
+  ip: string;
+  account: Account;
+  session: ConsoleSession & { member: NonNullable<ConsoleSession['member']> };
+  dataKey: Buffer;
+  codeKey: string;
+}
+
+export const EMAIL_CHANGE_MINUTES = 30;
+
+export const INVALID_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
+  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
+  expired: 'このURLは有効期限が切れています。プロフィール変更からもう一度お試しください。',
+  superseded: 'より新しいメールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
+  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+};
+
+const audit = (deps: ConsoleDeps, action: string, outcome: 'success' | 'failure' | 'denied' = 'success', detail?: Record<string, unknown>) =>
+  recordAudit(deps.db, { unionSlug: deps.union.slug, actor: `member:${deps.account.id}`, action, target: deps.account.id, outcome, ip: deps.ip, detail });
+
+/** A notice from the union's info@ sender; a failing SMTP server never fails the change itself. */
+async function notify(db: { union: Union; mailer: Mailer }, to: string | null, subject: string, lines: string[]): Promise<void> {
+  if (!to) return;
+  try {
+    await db.mailer.send(await composeMail(db.union, 'info', to, 'account-notice', subject, { lines }));
+  } catch (err) {
+    console.warn(`[account:${db.union.slug}] notice mail failed`, (err as Error).message);
+  }
+}
+
+/** Does this member log in with a second factor (the union requires it, or the member chose one)? */
+export async function usesSecondFactor(db: Database, union: Union, account: Account): Promise<boolean> {
+  return (await mfaRequirement(db, union, account, {})).neededLevel >= 1;
+}
+
+export const passwordRule = (union: Union) => describePasswordPolicy(union.policy.password);
+
+/** パスワードの更新: policy, twice, not the user ID, not the current one; optionally signs out everywhere else. */
+export async function changePassword(deps: ConsoleDeps, form: { password: string; confirmation: string; signOutEverywhere: boolean }) {
+  const password = form.password.slice(0, 1024);
+  const errors = passwordErrors(deps.union.policy.password, password, form.confirmation.slice(0, 1024), deps.account.userId);
+  const current = await passwordHashOf(deps.db, deps.account.id);
+  if (errors.length === 0 && current && await verifyPassword(password, current)) errors.push('現在のパスワードと同じパスワードは設定できません。');
+  if (errors.length) return { errors };
+  await updateAccount(deps.db, deps.account.id, { passwordHash: await hashPassword(password), mustChangePassword: false });
+  let ended = 0;
+  if (form.signOutEverywhere) ended = await signOutOthers(deps);
+  await audit(deps, 'account.password.changed', 'success', { signedOutOthers: form.signOutEverywhere, endedSessions: ended });
+  await notify(deps, deps.account.email, 'パスワード変更のお知らせ', [
+    `${deps.union.name} Webサービスのパスワードが変更されました（アカウント管理の「ログイン方法変更」から）。`,
+    ...(form.signOutEverywhere ? ['他のすべてのデバイスからサインアウトしました。'] : []),
+  ]);
+  return { errors: undefined };
+}
+
+/** Ends every other IdP session (and the other console sessions), revoking their grants and refresh tokens. */
+export async function signOutOthers(deps: ConsoleDeps): Promise<number> {
+  const { member } = deps.session;
+  const ended = await endOtherSessions(deps.db, deps.union.slug, deps.account.id, member.idpSessionUid, member.grantId);
+  await endOtherConsoleSessions(deps.db, deps.union.slug, deps.account.id, deps.session.id);
+  await audit(deps, 'account.sessions.ended_others', 'success', { ended });
+  return ended;
+}
+
+export async function signOutOne(deps: ConsoleDeps, uid: string): Promise<boolean> {
+  const ended = await endSession(deps.db, deps.union.slug, deps.account.id, uid.slice(0, 255));
+  if (ended) await audit(deps, 'account.session.ended', 'success', { uid });
+  return ended;
+}
+
+export function describeAmr(amr: string[]): string {
+  if (amr.includes('hwk')) return 'パスワード + 生体認証（パスキー）';
+  if (amr.includes('otp')) return 'パスワード + OTPアプリ認証';
+  if (amr.includes('email')) return 'パスワード + OTPメール認証';
+  return amr.includes('pwd') ? 'パスワード' : '—';
+}
+
+// ── second factors ────────────────────────────────────────────────
+async function mfaContext(deps: ConsoleDeps): Promise<MfaContext> {
+  const member = await findMember(deps.db, deps.union.slug, deps.account.memberId);
+  if (!member) throw new Error('member not found');
+  return {
+    db: deps.db, union: deps.union, account: deps.account, member, mailer: deps.mailer, box: new SecretBox(deps.dataKey),
+    // Challenges are bound to this console session instead of an oidc-provider interaction.
+    interactionUid: `console:${deps.session.id}`, issuerUrl: deps.issuerUrl, codeKey: deps.codeKey,
+  };
+}
+
+export async function totpSetup(deps: ConsoleDeps) {
+  return startTotpSetup(await mfaContext(deps));
+}
+
+async function factorAdded(deps: ConsoleDeps, method: MfaMethod, label: string, result: FactorCheck) {
+  if (!result.ok) return result;
+  if (deps.session.prefer === method) await updateAccount(deps.db, deps.account.id, { preferredMfa: method });
+  await audit(deps, 'account.factor.added', 'success', { method, credentialId: result.credentialId });
+  await notify(deps, deps.account.email, '認証方法追加のお知らせ', [
+    `${deps.union.name} Webサービスのログインに使う認証方法が追加されました。`, `${MFA_LABELS[method]}：${label}`,
+  ]);
+  return result;
+}
+
+export async function addTotp(deps: ConsoleDeps, input: { code: string; deviceName: string }): Promise<FactorCheck> {
+  return factorAdded(deps, 'totp', input.deviceName.trim(), await completeTotpSetup(await mfaContext(deps), input));
+}
+
+export async function passkeyOptions(deps: ConsoleDeps) {
+  return passkeyRegistrationOptions(await mfaContext(deps));
+}
+
+export async function addPasskey(deps: ConsoleDeps, input: { label: string; response: RegistrationResponseJSON }): Promise<FactorCheck> {
+  if (!input.response || typeof input.response !== 'object') return { ok: false, error: 'パスキーを登録できませんでした。もう一度お試しください。' };
+  return factorAdded(deps, 'passkey', input.label.trim(), await registerPasskey(await mfaContext(deps), input));
+}
+
+export const LAST_FACTOR = 'この認証方法は、ログインに使える最後の二要素認証のため削除できません。先に別の認証方法を設定してください。';
+
+/**
+ * 削除する: removes a passkey or an authenticator app, unless it is the member's last usable second
+ * factor while the union requires one (e-mail OTP counts when allowed and the address is verified).
+ * The check and the delete run in one transaction.
+ */
+export async function removeFactor(deps: ConsoleDeps, credentialId: string): Promise<{ kind: 'done' | 'not_found' } | { kind: 'last_factor'; message: string }> {
+  const { db, union, account } = deps;
+  const credential = await findCredential(db, account.id, credentialId.slice(0, 64));
+  if (!credential) return { kind: 'not_found' };
+  const outcome = await db.transaction(async (trx) => {
+    const all = await listCredentials(trx as unknown as Database, account.id);
+    const emailUsable = union.policy.mfa.allowed.includes('email_otp') && account.emailVerified;
+    const othersUsable = all.filter((c) => c.id !== credential.id && union.policy.mfa.allowed.includes(c.type)).length + (emailUsable ? 1 : 0);
+    if (union.policy.mfa.required && othersUsable === 0) return 'last_factor' as const;
+    await trx('credentials').where({ id: credential.id, account_id: account.id }).delete();
+    return 'done' as const;
+  });
+  if (outcome === 'last_factor') {
+    await audit(deps, 'account.factor.removed', 'denied', { reason: 'last_factor', credentialId: credential.id });
+    return { kind: 'last_factor', message: LAST_FACTOR };
+  }
+  const method: MfaMethod = credential.type;
+  // A preferred method with nothing left would send the next login into its set-up: fall back to what remains.
+  if (account.preferredMfa === method && !(await listCredentials(db, account.id, credential.type)).length) {
+    const fallback = MFA_METHODS.find((m) => union.policy.mfa.allowed.includes(m) && m !== method
+      && (m === 'email_otp' ? account.emailVerified : false));
+    const remaining = await listCredentials(db, account.id);
+    const next = remaining[0]?.type ?? fallback;
+    if (next) await updateAccount(db, account.id, { preferredMfa: next });
+  }
+  await audit(deps, 'account.factor.removed', 'success', { method, credentialId: credential.id });
+  await notify(deps, account.email, '認証方法削除のお知らせ', [
+    `${union.name} Webサービスのログインに使う認証方法が削除されました。`, `${MFA_LABELS[method]}：${credential.label}`,
+  ]);
+  return { kind: 'done' };
+}
+
+// ── profile ───────────────────────────────────────────────────────
+export async function hasLiveTemporaryCredentials(db: Database, accountId: string): Promise<boolean> {
+  return Boolean(await db('temporary_credentials').where({ account_id: accountId }).whereNull('revoked_at')
+    .andWhere('expires_at', '>', Date.now()).first('id'));
+}
+
+const LANGUAGES = ['ja', 'en'];
+
+/**
+ * 変更: language, user ID (first-login rules, unique in the union) and the preferred method; a method
+ * not registered yet leads into its set-up (`enrol`).
+ */
+export async function updateProfile(deps: ConsoleDeps, values: { language: string; userId: string; method: string }) {
+  const { db, union, account } = deps;
+  const errors: string[] = [];
+  if (!LANGUAGES.includes(values.language)) errors.push('言語を選択してください。');
+  const newUserId = values.userId !== (account.userId ?? '') && normalizeLoginId(values.userId) !== account.userId ? values.userId : undefined;
+  if (newUserId !== undefined) {
+    const problems = userIdErrors(newUserId);
+    errors.push(...problems);
+    if (!problems.length && await isLoginIdTaken(db, union.slug, newUserId, account.id)) errors.push('このユーザIDは既に使用されています。別のユーザIDを入力してください。');
+  }
+  const method = values.method as MfaMethod;
+  const methodChanged = values.method !== '' && method !== account.preferredMfa;
+  if (methodChanged && !union.policy.mfa.allowed.includes(method)) errors.push('認証方法を選択してください。');
+  if (methodChanged && method === 'email_otp' && !account.emailVerified) errors.push('OTPメール認証には確認済みのメールアドレスが必要です。');
+  if (errors.length) return { errors };
+
+  await db('accounts').where({ id: account.id }).update({ language: values.language });
+  if (newUserId !== undefined) {
+    try {
+      await updateAccount(db, account.id, { userId: newUserId });
+    } catch {
+      return { errors: ['このユーザIDは既に使用されています。別のユーザIDを入力してください。'] };
+    }
+    await audit(deps, 'account.user_id.changed', 'success', { from: account.userId, to: normalizeLoginId(newUserId) });
+  }
+  let enrol: 'totp' | 'passkey' | undefined;
+  if (methodChanged) {
+    const registered = method === 'email_otp' || (await listCredentials(db, account.id, method)).length > 0;
+    if (registered) await updateAccount(db, account.id, { preferredMfa: method });
+    else enrol = method as 'totp' | 'passkey'; // preferred once set up (the next login would otherwise ask for the set-up)
+    if (registered) await audit(deps, 'account.preferred_mfa.changed', 'success', { method });
+  }
+  return { errors: [] as string[], enrol };
+}
+
+export async function pendingEmail(db: Database, accountId: string): Promise<string | undefined> {
+  return (await pendingLink(db, accountId, 'change_email'))?.payload.email;
+}
+
+/** Eメール変更: mails a link to the new address; the address changes only when that link is used. */
+export async function requestEmailChange(deps: ConsoleDeps, typed: string) {
+  const email = typed.toLowerCase();
+  const errors = emailFormatErrors(email);
+  if (!errors.length && email === deps.account.email) errors.push('現在のメールアドレスと同じです。');
+  if (!errors.length && await isEmailTaken(deps.db, deps.union.slug, email, deps.account.id)) errors.push(EMAIL_MESSAGES.taken);
+  if (errors.length) return { errors };
+  const { token } = await createLink(deps.db, {
+    unionSlug: deps.union.slug, accountId: deps.account.id, purpose: 'change_email', ttlMs: EMAIL_CHANGE_MINUTES * 60_000, payload: { email },
+  });
+  await audit(deps, 'account.email.change_requested');
+  await deps.mailer.send(await composeMail(deps.union, 'noReply', email, 'verify-new-email', 'メールアドレス変更の確認', {
+    link: `${deps.issuerUrl}/account/email/verify/${token}`, validMinutes: EMAIL_CHANGE_MINUTES,
+  }));
+  return { errors: [] as string[] };
+}
+
+export async function checkEmailChangeLink(db: Database, unionSlug: string, token: string): Promise<LinkStatus> {
+  return (await inspectLink(db, unionSlug, 'change_email', token.slice(0, 100))).status;
+}
+
+/** Uses the link: the new address replaces the old, verified; the old address gets a notice. */
+export async function confirmEmailChange(deps: { db: Database; mailer: Mailer; union: Union; ip: string }, token: string) {
+  const { db, union } = deps;
+  const { status, link } = await consumeLink(db, union.slug, 'change_email', token.slice(0, 100));
+  if (status !== 'valid' || !link) return { kind: 'invalid' as const, message: INVALID_LINK[status as Exclude<LinkStatus, 'valid'>] };
+  const email = link.payload.email;
+  const before = await db('accounts').where({ id: link.accountId }).first('email');
+  if (await isEmailTaken(db, union.slug, email, link.accountId)) return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
+  try {
+    await updateAccount(db, link.accountId, { email, emailVerified: true });
+  } catch {
+    return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
+  }
+  await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'account.email.changed', target: link.accountId, outcome: 'success', ip: deps.ip });
+  const lines = [`${union.name} Webサービスに登録されたメールアドレスが変更されました。`, `新しいメールアドレス：${email}`];
+  await notify(deps, before?.email ?? null, 'メールアドレス変更のお知らせ', [...lines, 'お心当たりのない場合は、すぐに健康保険組合へご連絡ください。']);
+  await notify(deps, email, 'メールアドレス変更のお知らせ', lines);
+  return { kind: 'done' as const };
+}

@@ -102,6 +102,7 @@ kenpo-id demo is running (database: ${idpConfig.databaseUrl})
 
 Log in to the portal as 健保 太郎:
   ユーザID ${DEMO_LOGIN.userId}   パスワード ${DEMO_LOGIN.password}
+  then the e-mail one-time password: the mail is printed below (and saved in data/mail/)
 
 Medical data (医療費情報): ${demoClaims.length} claims for 記号 1234 番号 56789 and 60001 (${claimCounts.created} new)
 

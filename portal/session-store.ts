@@ -19,8 +19,11 @@ export class KnexSessionStore extends session.Store {
       .then(() => callback?.(), callback);
   }
 
+  /** Extends a live session only: a request still in flight must not bring back a session just destroyed (logout). */
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    this.set(sid, data, () => callback?.());
+    const expiresAt = data.cookie?.expires ? new Date(data.cookie.expires).getTime() : Date.now() + this.ttlMs;
+    this.db('portal_sessions').where({ sid }).update({ expires_at: expiresAt })
+      .then(() => callback?.(), () => callback?.());
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {

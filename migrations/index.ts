@@ -4,6 +4,7 @@ import * as portalMedical from './002_portal_medical.js';
 import * as firstLogin from './003_first_login.js';
 import * as mfa from './004_mfa.js';
 import * as accountConsole from './005_account_console.js';
+import * as sessionsAndLogout from './006_sessions_and_logout.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_first_login': firstLogin,
   '004_mfa': mfa,
   '005_account_console': accountConsole,
+  '006_sessions_and_logout': sessionsAndLogout,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

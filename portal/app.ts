@@ -12,6 +12,8 @@ import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
 import { medicalRoutes } from './routes/medical.js';
 import { KnexSessionStore } from './session-store.js';
+import { IssuerKeys } from './issuer-keys.js';
+import { backchannelLogoutHandler } from './backchannel-logout.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -30,6 +32,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   const app = express();
   const https = config.baseUrl.startsWith('https:');
   const rps = new RelyingParties(config.unions);
+  const keys = new IssuerKeys(rps);
   const sessions = new KnexSessionStore(db, SESSION_TTL_MS);
 
   app.set('trust proxy', config.trustProxy);
@@ -67,9 +70,10 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
     res.locals.union = found;
     next();
   });
-  union.use(authRoutes(rps, config.baseUrl));
+  union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
+  union.use(authRoutes(rps, config.baseUrl, db));
   union.use(homeRoutes());
-  union.use('/medical', medicalRoutes({ db, rps, verifier: new PortalTokenVerifier(rps) }));
+  union.use('/medical', medicalRoutes({ db, rps, verifier: new PortalTokenVerifier(keys) }));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => {

@@ -1,5 +1,6 @@
 import session from 'express-session';
 import type { Database } from '../migrations/database.js';
+import { purgeExpiredLogins } from './session-logins.js';
 
 /** express-session store on the portal_sessions table, so sessions survive restarts and scale out. */
 export class KnexSessionStore extends session.Store {
@@ -30,8 +31,9 @@ export class KnexSessionStore extends session.Store {
     this.db('portal_sessions').where({ sid }).delete().then(() => callback?.(), callback);
   }
 
-  /** Deletes expired sessions. */
-  purge(): Promise<number> {
+  /** Deletes expired sessions and their back-channel logout index. */
+  async purge(): Promise<number> {
+    await purgeExpiredLogins(this.db);
     return this.db('portal_sessions').where('expires_at', '<=', Date.now()).delete();
   }
 }

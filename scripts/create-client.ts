@@ -10,11 +10,13 @@ const usage = `Registers a client of one union and prints its secret once (it is
     npm run client:create -- --union demo --admin --name "組合管理者"
   Relying party (authorization code + PKCE), e.g. the portal:
     npm run client:create -- --union demo --name ポータル --redirect-uri https://portal.example/u/demo/callback \\
-      --post-logout-uri https://portal.example/u/demo/logged-out [--client-uri https://portal.example/u/demo/] [--medical]`;
+      --post-logout-uri https://portal.example/u/demo/logged-out [--client-uri https://portal.example/u/demo/] [--medical] \\
+      [--backchannel-logout-uri https://portal.example/u/demo/backchannel-logout]`;
 
 const { values, db, config } = await startCli(usage, {
   union: { type: 'string' }, admin: { type: 'boolean' }, name: { type: 'string' }, medical: { type: 'boolean' },
   'redirect-uri': { type: 'string', multiple: true }, 'post-logout-uri': { type: 'string', multiple: true }, 'client-uri': { type: 'string' },
+  'backchannel-logout-uri': { type: 'string' },
 });
 const slug = String(values.union ?? '');
 const name = String(values.name ?? (values.admin ? 'admin' : ''));
@@ -29,6 +31,7 @@ const metadata = values.admin
     postLogoutRedirectUris: (values['post-logout-uri'] as string[] | undefined) ?? [],
     clientUri: values['client-uri'] as string | undefined,
     medical: Boolean(values.medical),
+    backchannelLogoutUri: values['backchannel-logout-uri'] as string | undefined,
   });
 try {
   const client = await registerClient(registry, slug, metadata);

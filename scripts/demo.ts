@@ -72,6 +72,7 @@ secrets.portalClient ??= await registerClient(idp.registry, DEMO_UNION.slug, web
   postLogoutRedirectUris: [`${portalUrl}/u/${DEMO_UNION.slug}/logged-out`],
   clientUri: `${portalUrl}/u/${DEMO_UNION.slug}/`,
   medical: true,
+  backchannelLogoutUri: `${portalUrl}/u/${DEMO_UNION.slug}/backchannel-logout`,
 }));
 saveSecrets(secrets);
 

@@ -1,4 +1,5 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import { isEmailTaken, isLoginIdTaken, normalizeLoginId, passwordHashOf, updateAccount, type Account } from '../accounts/account-repository.js';
 import { describePasswordPolicy, EMAIL_MESSAGES, emailFormatErrors, passwordErrors, userIdErrors } from '../accounts/field-rules.js';
@@ -18,13 +19,16 @@ import { MFA_METHODS, type MfaMethod } from '../unions/policy.js';
 import type { Union } from '../unions/union-repository.js';
 import { MFA_LABELS } from '../interactions/steps/user-id.js';
 import { endOtherConsoleSessions, type ConsoleSession } from './console-session.js';
-import { endOtherSessions, endSession } from './idp-sessions.js';
+import { endOtherSessions, endSession } from '../accounts/sessions.js';
+import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
 
 /** What the console's changes need from a request (no Koa, so they can be tested on their own). */
 export interface ConsoleDeps {
   db: Database;
   mailer: Mailer;
   union: Union;
+  /** The union's issuer: tells relying parties about sessions ended here (back-channel logout). */
+  provider: Provider;
   issuerUrl: string;
   ip: string;
   account: Account;
@@ -85,14 +89,17 @@ export async function signOutOthers(deps: ConsoleDeps): Promise<number> {
   const { member } = deps.session;
   const ended = await endOtherSessions(deps.db, deps.union.slug, deps.account.id, member.idpSessionUid, member.grantId);
   await endOtherConsoleSessions(deps.db, deps.union.slug, deps.account.id, deps.session.id);
-  await audit(deps, 'account.sessions.ended_others', 'success', { ended });
-  return ended;
+  const relyingParties = await logoutRelyingParties(deps.provider, ended);
+  await audit(deps, 'account.sessions.ended_others', 'success', { ended: ended.length, relyingParties });
+  return ended.length;
 }
 
 export async function signOutOne(deps: ConsoleDeps, uid: string): Promise<boolean> {
   const ended = await endSession(deps.db, deps.union.slug, deps.account.id, uid.slice(0, 255));
-  if (ended) await audit(deps, 'account.session.ended', 'success', { uid });
-  return ended;
+  if (!ended) return false;
+  const relyingParties = await logoutRelyingParties(deps.provider, [ended]);
+  await audit(deps, 'account.session.ended', 'success', { uid, relyingParties });
+  return true;
 }
 
 export function describeAmr(amr: string[]): string {
@@ -152,6 +159,9 @@ export async function removeFactor(deps: ConsoleDeps, credentialId: string): Pro
   const credential = await findCredential(db, account.id, credentialId.slice(0, 64));
   if (!credential) return { kind: 'not_found' };
   const outcome = await db.transaction(async (trx) => {
+    // Writing the account row first takes its lock (PostgreSQL row lock, SQLite write lock): two
+    // deletions at once are serialised, so the second sees the first and keeps the last factor.
+    await trx('accounts').where({ id: account.id }).update({ updated_at: Date.now() });
     const all = await listCredentials(trx as unknown as Database, account.id);
     const emailUsable = union.policy.mfa.allowed.includes('email_otp') && account.emailVerified;
     const othersUsable = all.filter((c) => c.id !== credential.id && union.policy.mfa.allowed.includes(c.type)).length + (emailUsable ? 1 : 0);

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import * as oidc from 'openid-client';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { findAccount, type Account } from '../accounts/account-repository.js';
-import { listSessions } from '../accounts/sessions.js';
+import { listSessions, sessionExists, sessionUidOfGrant } from '../accounts/sessions.js';
 import { readForm, readJson } from '../http/body.js';
 import type { UnionContext, UnionState } from '../http/context.js';
 import { clientIp } from '../http/context.js';
@@ -13,7 +13,7 @@ import { listCredentials } from '../mfa/credentials.js';
 import type { ProviderRegistry } from '../oidc/provider-registry.js';
 import { CONSOLE_SCOPE, consoleConfig, consolePath } from './client.js';
 import { endConsoleSession, loadConsoleSession, saveConsoleSession, type ConsoleSession } from './console-session.js';
-import { grantOfAccessToken, sessionExists, sessionUidOfGrant } from './idp-sessions.js';
+import { grantOfAccessToken } from './idp-sessions.js';
 import { formatDate, showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { findMember } from '../members/member-repository.js';
@@ -109,7 +109,7 @@ export function accountConsoleRouter(registry: ProviderRegistry): Router<UnionSt
   const page = (ctx: UnionContext, signed: Signed, view: string, status: number, locals: Record<string, unknown> & { title: string }) =>
     showConsolePage(ctx, view, status, { memberName: signed.name, csrf: csrf(signed, ctx.state.csrfSecret), ...locals });
   const deps = (ctx: UnionContext, signed: Signed): actions.ConsoleDeps => ({
-    db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, issuerUrl: ctx.state.issuer.provider.issuer,
+    db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, issuerUrl: ctx.state.issuer.provider.issuer,
     ip: clientIp(ctx), account: signed.account, session: signed.session, dataKey: ctx.state.dataKey, codeKey: ctx.state.csrfSecret,
   });
   const done = (ctx: UnionContext, path: string, notice: string) => {

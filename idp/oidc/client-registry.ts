@@ -17,6 +17,8 @@ export function webAppClient(options: {
   postLogoutRedirectUris: string[];
   clientUri?: string;
   medical?: boolean;
+  /** Where the IdP posts a logout token when the member's session ends (OIDC Back-Channel Logout). */
+  backchannelLogoutUri?: string;
 }): ClientMetadata {
   return {
     client_id: '',
@@ -28,6 +30,8 @@ export function webAppClient(options: {
     response_types: ['code'],
     scope: ['openid', 'profile', 'email', 'offline_access', ...(options.medical ? ['medical'] : [])].join(' '),
     [RESOURCE_METADATA]: options.medical ? [RESOURCES.portal] : [],
+    // The logout token names the session (sid), so the relying party ends just that login.
+    ...(options.backchannelLogoutUri ? { backchannel_logout_uri: options.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
   };
 }
 

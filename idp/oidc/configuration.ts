@@ -8,6 +8,7 @@ import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
 import { accountFinder, householdClaims } from './find-account.js';
+import { TTL } from './ttl.js';
 import { RESOURCE_METADATA, resourceIndicators, validateResourceMetadata } from './resources.js';
 
 export interface ProviderDeps {
@@ -53,6 +54,8 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      // Relying parties that registered a backchannel_logout_uri hear when a member's session ends.
+      backchannelLogout: { enabled: true },
       resourceIndicators,
     } as Configuration['features'], // the typings model introspection+RAR combinations too narrowly
     extraClientMetadata: {
@@ -72,16 +75,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
       policy: interactionPolicyFor(union, db),
       url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}`,
     },
-    ttl: {
-      AccessToken: 10 * 60,
-      AuthorizationCode: 60,
-      ClientCredentials: 10 * 60,
-      IdToken: 10 * 60,
-      Interaction: 30 * 60,
-      Grant: 30 * 24 * 60 * 60,
-      RefreshToken: 14 * 24 * 60 * 60,
-      Session: 14 * 24 * 60 * 60,
-    },
+    ttl: TTL,
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = await renderPage('idp/error', {

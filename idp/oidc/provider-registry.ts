@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 import mount from 'koa-mount';
 import Provider from 'oidc-provider';
+import { recordSessionUse } from '../accounts/sessions.js';
+import { clientIp } from '../http/context.js';
 import { findUnion, type Union } from '../unions/union-repository.js';
 import { providerConfiguration, unionPath, type ProviderDeps } from './configuration.js';
 import { loadSigningKeys } from './signing-keys.js';
@@ -37,6 +39,15 @@ export class ProviderRegistry {
     const keys = await loadSigningKeys(this.deps.db, union.slug, this.deps.box);
     const provider = new Provider(this.issuerUrl(union.slug), providerConfiguration(union, { keys }, this.deps));
     provider.on('server_error', (_ctx, err) => console.error(`[idp:${union.slug}] server_error`, err));
+    provider.on('backchannel.error', (_ctx, err, client) => console.warn(`[idp:${union.slug}] back-channel logout to ${client.clientId} failed`, err.message));
+    // Every sign-in through a session (login or single sign-on) updates its device and last use.
+    provider.on('authorization.success', (ctx) => {
+      const session = ctx.oidc.session;
+      if (!session?.accountId) return;
+      recordSessionUse(this.deps.db, {
+        unionSlug: union.slug, sessionUid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx),
+      }).catch((err) => console.warn(`[idp:${union.slug}] session device not recorded`, (err as Error).message));
+    });
     return { union, provider, routes: mount(unionPath(union.slug), provider) as unknown as Middleware };
   }
 }

@@ -1,6 +1,7 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { PortalUnion } from '../config.js';
-import { PORTAL_RESOURCE, type RelyingParties } from '../oidc-client.js';
+import type { IssuerKeys } from '../issuer-keys.js';
+import { PORTAL_RESOURCE } from '../oidc-client.js';
 import type { HouseholdClaims } from './model.js';
 
 export const MEDICAL_SCOPE = 'medical';
@@ -45,24 +46,19 @@ function classify(err: unknown): AccessTokenRejected {
  * and the household claims the IdP puts in them.
  */
 export class PortalTokenVerifier {
-  private readonly keySets = new Map<string, JWTVerifyGetKey>();
+  constructor(private readonly keys: IssuerKeys) {}
 
-  constructor(private readonly rps: RelyingParties) {}
-
-  private async keys(union: PortalUnion): Promise<JWTVerifyGetKey> {
-    let keySet = this.keySets.get(union.slug);
-    if (!keySet) {
-      const jwksUri = (await this.rps.config(union)).serverMetadata().jwks_uri;
-      if (!jwksUri) throw new AccessTokenRejected('unavailable', 'issuer has no jwks_uri');
-      keySet = createRemoteJWKSet(new URL(jwksUri));
-      this.keySets.set(union.slug, keySet);
+  private async keySet(union: PortalUnion): Promise<JWTVerifyGetKey> {
+    try {
+      return await this.keys.of(union);
+    } catch (err) {
+      throw new AccessTokenRejected('unavailable', (err as Error).message);
     }
-    return keySet;
   }
 
   async verify(union: PortalUnion, token: string): Promise<MedicalAccess> {
     try {
-      const { payload } = await jwtVerify(token, await this.keys(union), {
+      const { payload } = await jwtVerify(token, await this.keySet(union), {
         issuer: union.issuer,
         audience: PORTAL_RESOURCE,
         algorithms: ['RS256'],

@@ -4,7 +4,9 @@ import { acrSatisfies } from '../acr.js';
 import type { PortalUnion } from '../config.js';
 import { requireCsrf } from '../http/security.js';
 import { PORTAL_RESOURCE, PORTAL_SCOPE, type RelyingParties } from '../oidc-client.js';
+import type { Database } from '../../migrations/database.js';
 import { memberOf, regenerate } from '../session.js';
+import { recordLogin } from '../session-logins.js';
 
 /** Only paths inside the union's portal may be returned to after login (no open redirect). */
 function safeReturnTo(slug: string, value: unknown): string {
@@ -13,7 +15,7 @@ function safeReturnTo(slug: string, value: unknown): string {
 }
 
 /** Login by authorization code + PKCE + state + nonce; logout through the issuer's end-session endpoint. */
-export function authRoutes(rps: RelyingParties, baseUrl: string): Router {
+export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): Router {
   const router = Router({ mergeParams: true });
   const union = (req: Request) => req.res!.locals.union as PortalUnion;
   const callbackUrl = (u: PortalUnion) => `${baseUrl}/u/${u.slug}/callback`;
@@ -64,6 +66,10 @@ export function authRoutes(rps: RelyingParties, baseUrl: string): Router {
     const claims = tokens.claims()!;
     const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
     await regenerate(req);
+    // Back-channel logout names the IdP session (sid): remember which portal session it logged in.
+    if (typeof claims.sid === 'string') {
+      await recordLogin(db, { slug: u.slug, idpSid: claims.sid, portalSid: req.session.id, sub: claims.sub });
+    }
     req.session.members = {
       ...req.session.members,
       [u.slug]: {

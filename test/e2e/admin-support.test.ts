@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { adminApi } from '../helpers/admin-api.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { loginAt } from '../helpers/journeys.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 
@@ -18,12 +19,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function passwordLogin(page: Page, userId: string, password: string) {
-  await page.goto(`${stack.portalUrl}/u/alpha/`);
-  await page.getByLabel('ユーザID').fill(userId);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-}
+const portalHome = () => `${stack.portalUrl}/u/alpha/`;
 
 test('lost phone: the admin lists factors and sessions, resets MFA, and the member sets up a new app at the next login', async () => {
   const { accountId, memberId } = await createMemberWithLogin(stack, 'alpha', { userId: 'lost-phone', password: 'lost-phone-pass', mfa: 'totp' });
@@ -32,7 +28,7 @@ test('lost phone: the admin lists factors and sessions, resets MFA, and the memb
   const admin = await adminApi(stack.unions.alpha);
 
   const page = await browser.newPage();
-  await passwordLogin(page, 'lost-phone', 'lost-phone-pass');
+  await loginAt(page, portalHome(), 'lost-phone', 'lost-phone-pass');
   await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(oldSecret));
   await page.getByRole('button', { name: 'ログイン' }).click();
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
@@ -49,7 +45,7 @@ test('lost phone: the admin lists factors and sessions, resets MFA, and the memb
 
   // The IdP session is gone: a new login asks for the password, then the method again, then its set-up.
   const next = await browser.newPage();
-  await passwordLogin(next, 'lost-phone', 'lost-phone-pass');
+  await loginAt(next, portalHome(), 'lost-phone', 'lost-phone-pass');
   await next.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor();
   expect(await next.getByLabel('新しいユーザID').inputValue()).toBe('lost-phone');
   await next.getByLabel('OTPアプリ認証（認証アプリ）').check();

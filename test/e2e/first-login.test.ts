@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { adminApi } from '../helpers/admin-api.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
 import { startStack, type TestStack } from '../helpers/stack.js';
 import { totpFor } from '../helpers/totp.js';
@@ -21,23 +22,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
+const portalHome = () => `${stack.portalUrl}/u/alpha/`;
+
 const alertText = (page: Page) => page.getByRole('alert').innerText();
-
-async function login(page: Page, userId: string, password: string) {
-  await page.goto(`${stack.portalUrl}/u/alpha/`);
-  await page.getByLabel('ユーザID').fill(userId);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-}
-
-/** The e-mail OTP challenge: the code comes from the SMTP capture. */
-async function passEmailOtp(page: Page, email: string) {
-  await page.getByRole('heading', { name: '2段階認証' }).waitFor();
-  const mail = await stack.mail.next(email, { subject: 'ワンタイムパスワードのお知らせ' });
-  const code = /ワンタイムパスワード: (\d{6})/.exec(mail.text ?? '')![1];
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(code);
-  await page.getByRole('button', { name: '実行' }).click();
-}
 
 /** Opens the verification link in a separate browser (another device) and confirms it there. */
 async function confirmLinkElsewhere(to: string) {
@@ -55,7 +42,7 @@ test('a member walks the whole first login from the postcard to the portal', asy
   const postcard = await admin.memberWithPostcard({ nameKanji: '山田 花子', birthdate: '1979-08-22' });
   const context = await browser.newContext();
   const page = await context.newPage();
-  await login(page, postcard.userId, postcard.password);
+  await loginAt(page, portalHome(), postcard.userId, postcard.password);
 
   // 生年月日: format errors are explained without counting; a wrong date counts toward the lockout.
   await page.getByRole('heading', { name: '生年月日の確認' }).waitFor();
@@ -142,9 +129,9 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await context.close();
 
   const again = await browser.newPage();
-  await login(again, postcard.userId, postcard.password);
+  await loginAt(again, portalHome(), postcard.userId, postcard.password);
   expect(await alertText(again)).toBe('無効なユーザIDまたはパスワードです。');
-  await login(again, 'HANAKO.YAMADA', 'a-good-passw0rd');
+  await loginAt(again, portalHome(), 'HANAKO.YAMADA', 'a-good-passw0rd');
   await again.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret, 1));
   await again.getByRole('button', { name: 'ログイン' }).click();
   await again.waitForURL(`${stack.portalUrl}/u/alpha/`);
@@ -155,7 +142,7 @@ test('a journey left half-way resumes at the first unmet step in a new browser',
   const postcard = await admin.memberWithPostcard({ birthdate: '1990-01-31' });
   const first = await browser.newContext();
   const page = await first.newPage();
-  await login(page, postcard.userId, postcard.password);
+  await loginAt(page, portalHome(), postcard.userId, postcard.password);
   await page.getByLabel('生年月日（半角数字8桁）').fill('19900131');
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByRole('heading', { name: '利用規約への同意' }).waitFor();
@@ -163,7 +150,7 @@ test('a journey left half-way resumes at the first unmet step in a new browser',
 
   const second = await browser.newContext();
   const resumed = await second.newPage();
-  await login(resumed, postcard.userId, postcard.password);
+  await loginAt(resumed, portalHome(), postcard.userId, postcard.password);
   await resumed.getByRole('heading', { name: '利用規約への同意' }).waitFor();
   // No relying party got a code meanwhile.
   expect(resumed.url()).toContain('/interaction/');
@@ -174,7 +161,7 @@ test('verification links: the GET does not consume, a newer mail supersedes, a u
   const postcard = await admin.memberWithPostcard({ birthdate: '1985-05-05' });
   const context = await browser.newContext();
   const page = await context.newPage();
-  await login(page, postcard.userId, postcard.password);
+  await loginAt(page, portalHome(), postcard.userId, postcard.password);
   await page.getByLabel('生年月日（半角数字8桁）').fill('19850505');
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByRole('button', { name: '同意する', exact: true }).click();
@@ -216,14 +203,14 @@ test('after a new version of the terms, members accept it before any app gets a 
   await stack.database.db('terms_acceptances').insert({ account_id: postcard.accountId, version: current.version, accepted_at: 1 });
 
   const page = await browser.newPage();
-  await login(page, 'terms-reader', postcard.password);
-  await passEmailOtp(page, 'terms@example.jp');
+  await loginAt(page, portalHome(), 'terms-reader', postcard.password);
+  await passEmailOtp(page, stack.mail, 'terms@example.jp');
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
 
   const published = await admin.publishTerms('利用規約（改定）', '第1条（目的）改定しました。');
   expect(published.status).toBe(201);
   const declining = await browser.newPage();
-  await login(declining, 'terms-reader', postcard.password);
+  await loginAt(declining, portalHome(), 'terms-reader', postcard.password);
   expect(await declining.locator('.terms').innerText()).toContain('改定しました');
   await declining.getByRole('button', { name: '同意しない' }).click();
   expect(await alertText(declining)).toContain('利用規約に同意いただけなかったため、ログインを中止しました。');
@@ -231,9 +218,9 @@ test('after a new version of the terms, members accept it before any app gets a 
   await declining.waitForURL(/\/u\/alpha\/callback\?error=access_denied/);
 
   const accepting = await browser.newPage();
-  await login(accepting, 'terms-reader', postcard.password);
+  await loginAt(accepting, portalHome(), 'terms-reader', postcard.password);
   await accepting.getByRole('button', { name: '同意する', exact: true }).click();
-  await passEmailOtp(accepting, 'terms@example.jp');
+  await passEmailOtp(accepting, stack.mail, 'terms@example.jp');
   await accepting.waitForURL(`${stack.portalUrl}/u/alpha/`);
   const acceptance = await stack.database.db('terms_acceptances').where({ account_id: postcard.accountId, version: published.body.version }).first();
   expect(acceptance.accepted_at).toEqual(expect.any(Number));
@@ -243,11 +230,11 @@ test('expired temporary credentials get a clear message; a reissued pair works',
   const postcard = await admin.memberWithPostcard();
   await stack.database.db('temporary_credentials').where({ login_id: postcard.userId }).update({ expires_at: Date.now() - 1000 });
   const page = await browser.newPage();
-  await login(page, postcard.userId, postcard.password);
+  await loginAt(page, portalHome(), postcard.userId, postcard.password);
   expect(await alertText(page)).toContain('仮パスワードの有効期限が切れています');
 
   const { body: reissued } = await admin.call('POST', `/members/${postcard.memberId}/temporary-credentials`);
-  await login(page, reissued.temporaryUserId, reissued.temporaryPassword);
+  await loginAt(page, portalHome(), reissued.temporaryUserId, reissued.temporaryPassword);
   await page.getByRole('heading', { name: '生年月日の確認' }).waitFor();
   await page.close();
 });
@@ -259,7 +246,7 @@ test('a migrated member logs in with 記号番号 + birthdate and only walks the
   expect(migrated.status).toBe(200);
 
   const page = await browser.newPage();
-  await login(page, 'old.user', '77880119650314');
+  await loginAt(page, portalHome(), 'old.user', '77880119650314');
   await page.getByLabel('生年月日（半角数字8桁）').fill('19650314');
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByRole('button', { name: '同意する', exact: true }).click();
@@ -278,7 +265,7 @@ test('a migrated member logs in with 記号番号 + birthdate and only walks the
   await page.getByLabel('新しいパスワード', { exact: true }).fill('brand-new-pass-1');
   await page.getByLabel('新しいパスワード（確認）').fill('brand-new-pass-1');
   await page.getByRole('button', { name: '設定する' }).click();
-  await passEmailOtp(page, 'old.user@example.jp');
+  await passEmailOtp(page, stack.mail, 'old.user@example.jp');
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
   await page.close();
 });

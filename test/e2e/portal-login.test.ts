@@ -1,5 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
+import { submitLogin } from '../helpers/journeys.js';
 import { adminToken, createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -15,13 +16,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-async function submitLogin(page: Page, userId: string, password: string, remember = false) {
-  await page.getByLabel('ユーザID').fill(userId);
-  await page.getByLabel('パスワード').fill(password);
-  if (remember) await page.getByLabel('ログイン状態の保存').check();
-  await page.getByRole('button', { name: 'ログイン' }).click();
-}
 
 test('a member logs in to the portal through the IdP, sees their name, and logs out of both', async () => {
   await createMemberWithLogin(stack, 'alpha', { userId: 'Sato.Taro', password: 'correct-horse-9' }, { nameKanji: '佐藤 太郎' });

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { RECOVERY_LIMITS, recoveryLimitKeys } from '../../idp/recovery/request-guard.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 
@@ -22,20 +23,6 @@ const db = () => stack.database.db;
 const recoveryUrl = (path: string) => `${stack.unions.alpha.issuer}/recovery/${path}`;
 const portalHome = () => `${stack.portalUrl}/u/alpha/`;
 const alertText = (page: Page) => page.getByRole('alert').first().innerText();
-
-async function login(page: Page, userId: string, password: string) {
-  await page.goto(portalHome());
-  await page.getByLabel('ユーザID').fill(userId);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-}
-
-async function passEmailOtp(page: Page, email: string) {
-  await page.getByRole('heading', { name: '2段階認証' }).waitFor();
-  const mail = await stack.mail.next(email, { subject: 'ワンタイムパスワードのお知らせ' });
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(/ワンタイムパスワード: (\d{6})/.exec(mail.text ?? '')![1]);
-  await page.getByRole('button', { name: '実行' }).click();
-}
 
 /** Posts a recovery request form as a browser would (its cookie and CSRF token); the body without the token. */
 async function submitRequest(path: 'password' | 'user-id', fields: Record<string, string>) {
@@ -145,8 +132,8 @@ test('a reset link: GET does not use it, a newer one supersedes it, the policy a
   expect(await alertText(page)).toBe('無効なユーザIDまたはパスワードです。');
   await page.close();
   const fresh = await browser.newPage();
-  await login(fresh, 'reset-user', 'New-pass-456');
-  await passEmailOtp(fresh, 'reset-user@example.jp');
+  await loginAt(fresh, portalHome(), 'reset-user', 'New-pass-456');
+  await passEmailOtp(fresh, stack.mail, 'reset-user@example.jp');
   await fresh.waitForURL(portalHome());
   await fresh.close();
 });
@@ -251,9 +238,9 @@ test('forgot user ID: neutral answers, a one-time link to あなたのID, then �
 
   // The old password is gone; the temporary one must be replaced at the next login, then the second factor.
   const next = await browser.newPage();
-  await login(next, 'forgot-id', 'Forgot-pass-1');
+  await loginAt(next, portalHome(), 'forgot-id', 'Forgot-pass-1');
   expect(await alertText(next)).toBe('無効なユーザIDまたはパスワードです。');
-  await login(next, 'forgot-id', temporaryPassword);
+  await loginAt(next, portalHome(), 'forgot-id', temporaryPassword);
   await next.getByRole('heading', { name: '新しいパスワードの設定' }).waitFor();
   await next.getByLabel('新しいパスワード', { exact: true }).fill(temporaryPassword);
   await next.getByLabel('新しいパスワード（確認）').fill(temporaryPassword);
@@ -262,7 +249,7 @@ test('forgot user ID: neutral answers, a one-time link to あなたのID, then �
   await next.getByLabel('新しいパスワード', { exact: true }).fill('Chosen-pass-2');
   await next.getByLabel('新しいパスワード（確認）').fill('Chosen-pass-2');
   await next.getByRole('button', { name: '設定する' }).click();
-  await passEmailOtp(next, email);
+  await passEmailOtp(next, stack.mail, email);
   await next.waitForURL(portalHome());
   expect(Boolean((await db()('accounts').where({ id: accountId }).first()).must_change_password)).toBe(false);
   await next.close();

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { addCredential, DuplicateCredentialError } from '../../idp/mfa/credentials.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { loginAt } from '../helpers/journeys.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 
@@ -25,13 +26,6 @@ afterAll(async () => {
 const alertText = (page: Page) => page.getByRole('alert').first().innerText();
 const portalHome = () => `${stack.portalUrl}/u/alpha/`;
 
-async function passwordLogin(page: Page, url: string, userId: string, password: string) {
-  await page.goto(url);
-  await page.getByLabel('ユーザID').fill(userId);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-}
-
 /** An authenticator app's device, stored as the IdP would after set-up, with a secret the test knows. */
 async function addTotpDevice(accountId: string, label: string) {
   const secret = base32Encode(crypto.randomBytes(20));
@@ -48,7 +42,7 @@ async function enterTotp(page: Page, code: string, device?: string) {
 test('authenticator app: set up at the next login, then one of several devices chosen by name; a code works once', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'totp-user', password: 'totp-pass-123', mfa: 'totp' });
   const page = await browser.newPage();
-  await passwordLogin(page, portalHome(), 'totp-user', 'totp-pass-123');
+  await loginAt(page, portalHome(), 'totp-user', 'totp-pass-123');
 
   // Set-up: QR code of the otpauth:// URI, the Base32 key behind "スキャンできませんか?", a required device name.
   await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
@@ -75,7 +69,7 @@ test('authenticator app: set up at the next login, then one of several devices c
   const secretB = await addTotpDevice(accountId, 'タブレットB');
   const context: BrowserContext = await browser.newContext();
   const second = await context.newPage();
-  await passwordLogin(second, portalHome(), 'totp-user', 'totp-pass-123');
+  await loginAt(second, portalHome(), 'totp-user', 'totp-pass-123');
   expect(await second.getByLabel('デバイス').locator('option').allInnerTexts()).toEqual(['スマホA', 'タブレットB']);
   await enterTotp(second, totpFor(secretA), 'タブレットB');
   expect(await alertText(second)).toBe('ワンタイムパスワードが正しくありません。');
@@ -86,7 +80,7 @@ test('authenticator app: set up at the next login, then one of several devices c
 
   // The same code again (same time step) is refused.
   const replay = await browser.newPage();
-  await passwordLogin(replay, portalHome(), 'totp-user', 'totp-pass-123');
+  await loginAt(replay, portalHome(), 'totp-user', 'totp-pass-123');
   await enterTotp(replay, codeB, 'タブレットB');
   expect(await alertText(replay)).toBe('ワンタイムパスワードが正しくありません。');
   await replay.close();
@@ -95,7 +89,7 @@ test('authenticator app: set up at the next login, then one of several devices c
 test('e-mail OTP: a mailed code from no-reply@, resend invalidates the old code without forgiving failures', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'mail-otp-user', password: 'mail-pass-123', mfa: 'email_otp' });
   const page = await browser.newPage();
-  await passwordLogin(page, portalHome(), 'mail-otp-user', 'mail-pass-123');
+  await loginAt(page, portalHome(), 'mail-otp-user', 'mail-pass-123');
   const first = await stack.mail.next('mail-otp-user@example.jp', { subject: 'ワンタイムパスワードのお知らせ' });
   expect(first.from?.value[0].address).toBe('no-reply@example.jp');
   const firstCode = /ワンタイムパスワード: (\d{6})/.exec(first.text!)![1];
@@ -128,7 +122,7 @@ test('wrong codes count toward the lockout', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'code-guesser', password: 'guess-pass-123', mfa: 'totp' });
   const secret = await addTotpDevice(accountId, 'スマホ');
   const page = await browser.newPage();
-  await passwordLogin(page, portalHome(), 'code-guesser', 'guess-pass-123'); // the password itself resets the count
+  await loginAt(page, portalHome(), 'code-guesser', 'guess-pass-123'); // the password itself resets the count
   const wrong = (i: number) => { const c = String(i).padStart(6, '0'); return c === totpFor(secret) || c === totpFor(secret, -1) || c === totpFor(secret, 1) ? '999999' : c; };
   for (let i = 1; i <= 10; i += 1) {
     await enterTotp(page, wrong(i));

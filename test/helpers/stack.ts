@@ -78,6 +78,7 @@ export async function startStack(options: { policy?: Record<string, unknown>; ho
         redirectUris: [`${portalListener.url}/u/${u.slug}/callback`],
         postLogoutRedirectUris: [`${portalListener.url}/u/${u.slug}/logged-out`],
         medical: true,
+        backchannelLogoutUri: `${portalListener.url}/u/${u.slug}/backchannel-logout`,
       })),
     };
   }

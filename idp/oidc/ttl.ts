@@ -1,0 +1,13 @@
+/** Lifetimes (seconds) of what oidc-provider issues; the session list and clean-ups use them too. */
+export const SESSION_TTL_SECONDS = 14 * 24 * 60 * 60;
+
+export const TTL = {
+  AccessToken: 10 * 60,
+  AuthorizationCode: 60,
+  ClientCredentials: 10 * 60,
+  IdToken: 10 * 60,
+  Interaction: 30 * 60,
+  Grant: 30 * 24 * 60 * 60,
+  RefreshToken: 14 * 24 * 60 * 60,
+  Session: SESSION_TTL_SECONDS,
+};

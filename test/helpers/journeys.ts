@@ -1,0 +1,24 @@
+import type { Page } from 'playwright-core';
+import type { MailCapture } from './smtp.js';
+
+/** The IdP's login form: ユーザID, パスワード, optionally ログイン状態の保存. */
+export async function submitLogin(page: Page, userId: string, password: string, remember = false): Promise<void> {
+  await page.getByLabel('ユーザID').fill(userId);
+  await page.getByLabel('パスワード', { exact: true }).fill(password);
+  if (remember) await page.getByLabel('ログイン状態の保存').check();
+  await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+/** Opens a page that needs a login (portal, console) and submits the password form it leads to. */
+export async function loginAt(page: Page, url: string, userId: string, password: string): Promise<void> {
+  await page.goto(url);
+  await submitLogin(page, userId, password);
+}
+
+/** The e-mail OTP challenge, with the code read from the SMTP capture. */
+export async function passEmailOtp(page: Page, mail: MailCapture, email: string): Promise<void> {
+  await page.getByRole('heading', { name: '2段階認証' }).waitFor();
+  const message = await mail.next(email, { subject: 'ワンタイムパスワードのお知らせ' });
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(/ワンタイムパスワード: (\d{6})/.exec(message.text ?? '')![1]);
+  await page.getByRole('button', { name: '実行' }).click();
+}

@@ -9,6 +9,7 @@ import { saveUnion } from '../../idp/unions/union-repository.js';
 import type { Database } from '../../migrations/database.js';
 import { createPortal } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
+import type { DownloadKind } from '../../portal/exports/downloads.js';
 import { formatClaimsCsv, parseClaimsCsv, type ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { importClaims } from '../../portal/medical/claims-import.js';
 import { demoClaimPeriod, generateClaims, syntheticHousehold } from '../../portal/medical/demo-claims.js';
@@ -24,7 +25,8 @@ import {
  * years of claims, imported file by file through the same parse → validate → write path as
  * `claims:import`; then the medical pages over HTTP against the real portal and IdP in this process
  * (session from the store, JWT verified against the issuer's JWKS, claims queried, audit written,
- * EJS rendered) by BENCH_CONCURRENCY clients for BENCH_SECONDS per page.
+ * EJS rendered) by BENCH_CONCURRENCY clients for BENCH_SECONDS per page, and likewise the year's
+ * four downloads, each built from the statement on every request.
  */
 const members = Math.max(1, Number(process.env.BENCH_MEMBERS) || 1_000_000);
 const householdsPerFile = Math.max(1, Number(process.env.BENCH_HOUSEHOLDS_PER_FILE) || 2_000);
@@ -32,6 +34,10 @@ const SESSIONS = 1_000; // distinct logged-in members the clients pick from at r
 const UNION = { slug: 'bench', name: 'ベンチマーク健康保険組合', insurerNumber: '06130099' };
 const SEED = 'bench';
 const log = (message: string) => console.log(`[bench] ${message}`);
+/** Expected media types: a refusal is an HTML page, so checking the type keeps it out of the figures. */
+const DOWNLOAD_TYPES: Record<DownloadKind, string> = {
+  pdf: 'application/pdf', csv: 'text/csv', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', xml: 'application/xml',
+};
 
 interface ImportFigures { households: number; people: number; rows: number; generateMs: number; parseMs: number; writeMs: number }
 
@@ -133,16 +139,21 @@ try {
 
   const months = monthsOf(demoClaimPeriod(now));
   const lastFullYear = yearOf(months.at(-1)!) - 1;
-  const pages: [string, () => string][] = [
+  const pages: [string, () => string, string?][] = [
     ['医療費情報 (summary)', () => '/medical/'],
     [`year statement (${lastFullYear})`, () => `/medical/years/${lastFullYear}`],
     ['month statement (random month)', () => `/medical/months/${months[crypto.randomInt(months.length)]}`],
+    ...Object.entries(DOWNLOAD_TYPES).map(([kind, type]): [string, () => string, string] =>
+      [`${kind} download (${lastFullYear})`, () => `/medical/download/${kind}?year=${lastFullYear}`, type]),
   ];
-  const fetchPage = async (path: string) => {
+  /** A page must mention 医療費; a download (`type` given) must be a non-empty body of that media type. */
+  const fetchPage = async (path: string, type?: string) => {
     const cookie = cookies[crypto.randomInt(cookies.length)];
     const response = await fetch(`${portalListener.url}/u/${UNION.slug}${path}`, { headers: { cookie }, redirect: 'manual' });
-    const body = await response.text();
-    if (response.status !== 200 || !body.includes('医療費')) throw new Error(`${response.status} at ${path}`);
+    const ok = type
+      ? (await response.arrayBuffer()).byteLength > 0 && response.headers.get('content-type')?.split(';')[0] === type
+      : (await response.text()).includes('医療費');
+    if (response.status !== 200 || !ok) throw new Error(`${response.status} ${response.headers.get('content-type')} at ${path}`);
   };
   await fetchPage('/medical/'); // discovery and JWKS are fetched once; keep that out of the figures
 
@@ -156,9 +167,9 @@ try {
     ['  generating (not counted)', `${(imported.generateMs / 1000).toFixed(0)} s`],
     ['concurrency / seconds per page', `${concurrency} / ${seconds}`],
   ];
-  for (const [name, path] of pages) {
+  for (const [name, path, type] of pages) {
     log(`${name} for ${seconds} s`);
-    const result = summarize(await runFor(seconds * 1000, () => fetchPage(path())));
+    const result = summarize(await runFor(seconds * 1000, () => fetchPage(path(), type)));
     if (result.errors.length > 0) {
       failed = true;
       console.error(`[bench] ${name}: ${result.errors.length} worker(s) failed, first:`, result.errors[0]);

@@ -3,7 +3,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { addCredential, DuplicateCredentialError } from '../../idp/mfa/credentials.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { addVirtualAuthenticator, launchBrowser } from '../helpers/browser.js';
 import { loginAt } from '../helpers/journeys.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
@@ -170,11 +170,7 @@ test('acr and amr tell how the member logged in; a relying party asking for phis
   const secret = await addTotpDevice(accountId, 'スマホ');
   const context = await browser.newContext();
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
+  await addVirtualAuthenticator(context, page);
 
   const mfa = await authorizeAndVerify(page, undefined, async () => {
     await page.getByLabel('ユーザID').fill('step-up');
@@ -211,4 +207,35 @@ test('acr and amr tell how the member logged in; a relying party asking for phis
 test('discovery lists the acr values', async () => {
   const discovery = await (await fetch(`${stack.unions.alpha.issuer}/.well-known/openid-configuration`)).json();
   expect(discovery.acr_values_supported).toEqual(['urn:kenpo-id:loa:password', 'urn:kenpo-id:loa:mfa', 'urn:kenpo-id:loa:phishing-resistant']);
+});
+
+test('account console: a passkey is added with the device\'s authenticator, listed by name, then deleted after 削除する', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'console-passkey', password: 'console-pass-1', mfa: 'totp' });
+  const secret = await addTotpDevice(accountId, 'スマホ');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await addVirtualAuthenticator(context, page);
+  await loginAt(page, `${stack.unions.alpha.issuer}/account/security`, 'console-passkey', 'console-pass-1');
+  await enterTotp(page, totpFor(secret));
+  await page.getByRole('heading', { name: 'ログイン方法変更' }).waitFor();
+
+  await page.getByRole('link', { name: '生体認証（パスキー）を設定' }).click();
+  await page.getByLabel('パスキーの名前（例：iPhone、仕事用PC）').fill('仕事用PC');
+  await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+  await page.getByText('パスキーを登録しました。').waitFor();
+  expect(await page.locator('#passkeys').innerText()).toContain('仕事用PC');
+  const added = await stack.mail.next('console-passkey@example.jp', { subject: '認証方法追加のお知らせ' });
+  expect(added.text).toContain('仕事用PC');
+
+  // The passkey now signs a login that asks for phishing resistance.
+  const passkey = await stack.database.db('credentials').where({ account_id: accountId, type: 'passkey' }).first();
+  expect(passkey).toMatchObject({ label: '仕事用PC', external_id: expect.any(String) });
+
+  await page.getByRole('link', { name: '仕事用PCを削除' }).click();
+  await page.getByRole('heading', { name: '認証方法の削除' }).waitFor();
+  await page.getByRole('button', { name: '削除する' }).click();
+  await page.getByText('認証方法を削除しました。').waitFor();
+  expect(await page.locator('#passkeys').innerText()).toContain('登録されていません。');
+  await stack.mail.next('console-passkey@example.jp', { subject: '認証方法削除のお知らせ' });
+  await context.close();
 });

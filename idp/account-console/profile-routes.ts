@@ -1,0 +1,88 @@
+import type Router from '@koa/router';
+import { readForm } from '../http/body.js';
+import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
+import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
+import { MFA_LABELS } from '../interactions/steps/user-id.js';
+import { saveConsoleSession } from './console-session.js';
+import { showConsolePage } from './pages.js';
+import * as actions from './actions.js';
+import { type ConsoleKit, FORM_EXPIRED, type Signed } from './console-kit.js';
+
+/** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
+export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
+  const { base, signedIn, recentlyAuthenticated, trustedForm, page, deps, done, notice } = kit;
+
+  const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: string[], values?: Record<string, string>) => {
+    const row = await ctx.state.db('accounts').where({ id: signed.account.id }).first('language');
+    const temporary = await actions.hasLiveTemporaryCredentials(ctx.state.db, signed.account.id);
+    return page(ctx, signed, 'profile', status, {
+      title: 'プロフィール変更', errors, notice: notice(ctx), account: signed.account, temporary,
+      language: values?.language ?? row?.language ?? 'ja', userId: values?.userId ?? signed.account.userId ?? '',
+      method: values?.method ?? signed.account.preferredMfa ?? '', methods: ctx.state.issuer.union.policy.mfa.allowed, labels: MFA_LABELS,
+      pendingEmail: await actions.pendingEmail(ctx.state.db, signed.account.id),
+    });
+  };
+
+  router.get('/profile', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    return profileForm(ctx, signed, 200);
+  });
+
+  router.post('/profile', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const form = await trustedForm(ctx, signed);
+    const values = { language: form.language ?? 'ja', userId: (form.userId ?? '').trim().slice(0, 300), method: form.method ?? '' };
+    // A new user ID is a sensitive change: re-authenticate first (the member submits again afterwards).
+    if (values.userId.toLowerCase() !== (signed.account.userId ?? '') && !(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/profile`))) return;
+    const outcome = await actions.updateProfile(deps(ctx, signed), values);
+    if (outcome.errors.length) return profileForm(ctx, signed, 400, outcome.errors, values);
+    if (outcome.enrol) {
+      await saveConsoleSession(ctx, { ...signed.session, prefer: outcome.enrol });
+      ctx.status = 303;
+      return ctx.redirect(`${base(ctx)}/${outcome.enrol}`);
+    }
+    return done(ctx, '/profile', 'プロフィールを変更しました。');
+  });
+
+  const emailForm = (ctx: UnionContext, signed: Signed, status: number, errors?: string[], email?: string) => page(ctx, signed, 'email', status, {
+    title: 'メールアドレスの変更', errors, email: email ?? signed.account.email ?? '',
+  });
+
+  router.get('/email', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    return emailForm(ctx, signed, 200);
+  });
+
+  router.post('/email', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const form = await trustedForm(ctx, signed);
+    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/email`))) return;
+    const email = (form.email ?? '').trim().slice(0, 300);
+    const outcome = await actions.requestEmailChange(deps(ctx, signed), email);
+    if (outcome.errors.length) return emailForm(ctx, signed, 400, outcome.errors, email);
+    return page(ctx, signed, 'email-sent', 200, { title: 'メールアドレスの変更', email, validMinutes: actions.EMAIL_CHANGE_MINUTES });
+  });
+
+  // The link mailed to the new address: GET shows a button (mail scanners open links), POST uses it.
+  router.get('/email/verify/:token', async (ctx) => {
+    const status = await actions.checkEmailChangeLink(ctx.state.db, ctx.state.issuer.union.slug, ctx.params.token);
+    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: actions.INVALID_LINK[status] });
+    return showConsolePage(ctx, 'email-confirm', 200, {
+      title: 'メールアドレスの確認', csrf: csrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`), token: ctx.params.token,
+    });
+  });
+
+  router.post('/email/verify/:token', async (ctx) => {
+    const form = await readForm(ctx);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`, form.csrf)) ctx.throw(403, FORM_EXPIRED);
+    const outcome = await actions.confirmEmailChange({
+      db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, ip: clientIp(ctx),
+    }, ctx.params.token);
+    if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', outcome.kind === 'taken' ? 409 : 410, { title: 'URL 無効', message: outcome.message });
+    return showConsolePage(ctx, 'message', 200, { title: 'メールアドレスの変更', message: 'メールアドレスを変更しました。', retry: `${base(ctx)}/profile`, retryLabel: 'プロフィール変更へ' });
+  });
+}

@@ -1,0 +1,131 @@
+import type Router from '@koa/router';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { readJson } from '../http/body.js';
+import type { UnionContext, UnionState } from '../http/context.js';
+import { MFA_LABELS } from '../interactions/steps/user-id.js';
+import { listCredentials } from '../mfa/credentials.js';
+import { saveConsoleSession } from './console-session.js';
+import { formatDate } from './pages.js';
+import * as actions from './actions.js';
+import type { ConsoleKit, Signed } from './console-kit.js';
+
+/** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
+export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
+  const { base, signedIn, recentlyAuthenticated, trustedForm, trustedJson, page, deps, done, notice } = kit;
+
+  router.get('/security', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const { db, issuer: { union } } = ctx.state;
+    const row = await db('accounts').where({ id: signed.account.id }).first('password_changed_at', 'updated_at');
+    const credentials = await listCredentials(db, signed.account.id);
+    return page(ctx, signed, 'security', 200, {
+      title: 'ログイン方法変更', notice: notice(ctx), formatDate,
+      passwordCreatedAt: row?.password_changed_at ?? null,
+      allowed: union.policy.mfa.allowed, labels: MFA_LABELS,
+      passkeys: credentials.filter((c) => c.type === 'passkey'), apps: credentials.filter((c) => c.type === 'totp'),
+      email: signed.account.emailVerified ? signed.account.email : null,
+    });
+  });
+
+  const passwordForm = (ctx: UnionContext, signed: Signed, status: number, errors?: string[]) => page(ctx, signed, 'password', status, {
+    title: 'パスワードの更新', errors, maxLength: ctx.state.issuer.union.policy.password.maxLength,
+    rule: actions.passwordRule(ctx.state.issuer.union),
+  });
+
+  router.get('/password', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    return passwordForm(ctx, signed, 200);
+  });
+
+  router.post('/password', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const form = await trustedForm(ctx, signed);
+    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/password`))) return;
+    const outcome = await actions.changePassword(deps(ctx, signed), {
+      password: form.password ?? '', confirmation: form.confirmation ?? '', signOutEverywhere: form.signOutEverywhere === 'yes',
+    });
+    if (outcome.errors) return passwordForm(ctx, signed, 400, outcome.errors);
+    return done(ctx, '/security', 'パスワードを更新しました。');
+  });
+
+  // 設定: authenticator app (TOTP); the set-up is bound to this console session, not to an interaction.
+  const totpForm = async (ctx: UnionContext, signed: Signed, status: number, error?: string) => page(ctx, signed, 'totp', status, {
+    title: 'OTPアプリ認証の設定', error, setup: await actions.totpSetup(deps(ctx, signed)),
+  });
+
+  router.get('/totp', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    if (!ctx.state.issuer.union.policy.mfa.allowed.includes('totp')) ctx.throw(404);
+    return totpForm(ctx, signed, 200);
+  });
+
+  router.post('/totp', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const form = await trustedForm(ctx, signed);
+    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/totp`))) return;
+    if (!ctx.state.issuer.union.policy.mfa.allowed.includes('totp')) ctx.throw(404);
+    const result = await actions.addTotp(deps(ctx, signed), { code: (form.code ?? '').slice(0, 16), deviceName: (form.deviceName ?? '').slice(0, 100) });
+    if (!result.ok) return totpForm(ctx, signed, 400, result.error);
+    if (signed.session.prefer) await saveConsoleSession(ctx, { ...signed.session, prefer: undefined });
+    return done(ctx, '/security', 'OTPアプリを登録しました。');
+  });
+
+  // 設定: passkey (WebAuthn registration through the browser's script, JSON like the login's).
+  router.get('/passkey', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    if (!ctx.state.issuer.union.policy.mfa.allowed.includes('passkey')) ctx.throw(404);
+    return page(ctx, signed, 'passkey', 200, { title: '生体認証（パスキー）の設定' });
+  });
+
+  router.post('/mfa/passkey/options', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    trustedJson(ctx, signed);
+    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/passkey`))) return;
+    ctx.body = await actions.passkeyOptions(deps(ctx, signed));
+  });
+
+  router.post('/mfa/passkey', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    trustedJson(ctx, signed);
+    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/passkey`))) return;
+    const body = await readJson(ctx, 64 * 1024) as { label?: unknown; response?: unknown };
+    const result = await actions.addPasskey(deps(ctx, signed), { label: String(body.label ?? '').slice(0, 100), response: body.response as RegistrationResponseJSON });
+    if (result.ok && signed.session.prefer) await saveConsoleSession(ctx, { ...signed.session, prefer: undefined });
+    ctx.status = result.ok ? 200 : 400;
+    ctx.body = result.ok ? { redirectTo: `${base(ctx)}/security?notice=${encodeURIComponent('パスキーを登録しました。')}` } : { error: result.error };
+  });
+
+  // 削除 → re-authentication → 削除する / 戻る
+  async function deletionPage(ctx: UnionContext, signed: Signed, status: number, error?: string) {
+    const credential = (await listCredentials(ctx.state.db, signed.account.id)).find((c) => c.id === ctx.params.id);
+    if (!credential) ctx.throw(404, 'この認証方法は見つかりません。');
+    return page(ctx, signed, 'delete-factor', status, {
+      title: '認証方法の削除', error, credential, kind: credential.type === 'passkey' ? MFA_LABELS.passkey : MFA_LABELS.totp, formatDate,
+    });
+  }
+
+  router.get('/factors/:id/delete', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    return deletionPage(ctx, signed, 200);
+  });
+
+  router.post('/factors/:id/delete', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    await trustedForm(ctx, signed);
+    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/factors/${encodeURIComponent(ctx.params.id)}/delete`))) return;
+    const outcome = await actions.removeFactor(deps(ctx, signed), ctx.params.id);
+    if (outcome.kind === 'not_found') ctx.throw(404, 'この認証方法は見つかりません。');
+    if (outcome.kind === 'last_factor') return deletionPage(ctx, signed, 409, outcome.message);
+    return done(ctx, '/security', '認証方法を削除しました。');
+  });
+}

@@ -1,0 +1,38 @@
+import type Router from '@koa/router';
+import type { UnionState } from '../http/context.js';
+import { listSessions } from '../accounts/sessions.js';
+import { formatDate } from './pages.js';
+import * as actions from './actions.js';
+import type { ConsoleKit } from './console-kit.js';
+
+/** The member's IdP sessions: list, sign out one, sign out all others. */
+export function sessionRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
+  const { signedIn, trustedForm, page, deps, done, notice } = kit;
+
+  router.get('/sessions', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    const sessions = await listSessions(ctx.state.db, ctx.state.issuer.union.slug, signed.account.id);
+    return page(ctx, signed, 'sessions', 200, {
+      title: 'ログイン中のセッション', notice: notice(ctx), formatDate, current: signed.session.member.idpSessionUid,
+      sessions: sessions.map((s) => ({ ...s, method: actions.describeAmr(s.amr) })),
+    });
+  });
+
+  router.post('/sessions/others/end', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    await trustedForm(ctx, signed);
+    const ended = await actions.signOutOthers(deps(ctx, signed));
+    return done(ctx, '/sessions', `他の${ended}件のセッションからサインアウトしました。`);
+  });
+
+  router.post('/sessions/:uid/end', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    await trustedForm(ctx, signed);
+    if (ctx.params.uid === signed.session.member.idpSessionUid) return done(ctx, '/sessions', 'この端末のセッションは「ログアウト」で終了してください。');
+    const ended = await actions.signOutOne(deps(ctx, signed), ctx.params.uid);
+    return done(ctx, '/sessions', ended ? 'セッションからサインアウトしました。' : 'このセッションは既に終了しています。');
+  });
+}

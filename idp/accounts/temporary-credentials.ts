@@ -33,6 +33,44 @@ async function generateTemporaryUserId(db: Database, unionSlug: string): Promise
   }
 }
 
+/** A fresh temporary password and its hash, made before any transaction opens: hashing is slow. */
+interface PreparedTemporaryPassword {
+  temporaryPassword: string;
+  passwordHash: string;
+}
+
+async function prepareTemporaryPassword(): Promise<PreparedTemporaryPassword> {
+  const temporaryPassword = generateTemporaryPassword();
+  return { temporaryPassword, passwordHash: await hashPassword(temporaryPassword) };
+}
+
+/**
+ * Stores a new temporary user ID and an already hashed password for a member, inside the caller's
+ * transaction; any earlier pair stops working. The account is created if the member has none yet.
+ */
+async function storeTemporaryCredentials(
+  trx: Database,
+  args: { unionSlug: string; memberId: string; validDays: number; issuedBy: string; issuedAt?: number },
+  prepared: PreparedTemporaryPassword,
+): Promise<IssuedTemporaryCredentials> {
+  const account = await ensureAccount(trx, args.unionSlug, args.memberId);
+  const now = args.issuedAt ?? Date.now();
+  await trx('temporary_credentials').where({ account_id: account.id }).whereNull('revoked_at').update({ revoked_at: now });
+  const temporaryUserId = await generateTemporaryUserId(trx, args.unionSlug);
+  const expiresAt = now + args.validDays * 24 * 60 * 60 * 1000;
+  await trx('temporary_credentials').insert({
+    id: crypto.randomUUID(),
+    union_slug: args.unionSlug,
+    account_id: account.id,
+    login_id: temporaryUserId,
+    password_hash: prepared.passwordHash,
+    issued_at: now,
+    expires_at: expiresAt,
+    issued_by: args.issuedBy,
+  });
+  return { accountId: account.id, temporaryUserId, temporaryPassword: prepared.temporaryPassword, expiresAt };
+}
+
 /**
  * Issues a new temporary user ID and password for a member; any earlier pair stops working.
  * The account is created if the member has none yet.
@@ -41,25 +79,47 @@ export async function issueTemporaryCredentials(
   db: Database,
   args: { unionSlug: string; memberId: string; validDays: number; issuedBy: string },
 ): Promise<IssuedTemporaryCredentials> {
-  const temporaryPassword = generateTemporaryPassword();
-  const passwordHash = await hashPassword(temporaryPassword);
+  const prepared = await prepareTemporaryPassword();
+  return db.transaction((trx) => storeTemporaryCredentials(trx, args, prepared));
+}
+
+// Two scrypt hashes at a time: a batch gets most of a small server's CPU without filling libuv's
+// four-thread pool, so members logging in meanwhile still get their password checked.
+const BATCH_HASH_CONCURRENCY = 2;
+
+async function prepareTemporaryPasswords(count: number): Promise<PreparedTemporaryPassword[]> {
+  const prepared: PreparedTemporaryPassword[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      prepared[i] = await prepareTemporaryPassword();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_HASH_CONCURRENCY, count) }, worker));
+  return prepared;
+}
+
+/**
+ * Issues temporary credentials for many members at once, all or nothing. Every password is hashed
+ * first; then one transaction writes every pair and hands them to `deliver` (which makes the
+ * postcards) before it commits: the passwords exist only in what `deliver` returns, so if writing or
+ * delivering fails, nothing is issued and no earlier pair is revoked. The batch shares one issue time
+ * and so one expiry date; `deliver` gets the pairs in the order of `memberIds`.
+ */
+export async function issueTemporaryCredentialsBatch<T>(
+  db: Database,
+  args: { unionSlug: string; memberIds: string[]; validDays: number; issuedBy: string },
+  deliver: (issued: IssuedTemporaryCredentials[], issuedAt: number) => Promise<T>,
+): Promise<T> {
+  const prepared = await prepareTemporaryPasswords(args.memberIds.length);
   return db.transaction(async (trx) => {
-    const account = await ensureAccount(trx, args.unionSlug, args.memberId);
-    const now = Date.now();
-    await trx('temporary_credentials').where({ account_id: account.id }).whereNull('revoked_at').update({ revoked_at: now });
-    const temporaryUserId = await generateTemporaryUserId(trx, args.unionSlug);
-    const expiresAt = now + args.validDays * 24 * 60 * 60 * 1000;
-    await trx('temporary_credentials').insert({
-      id: crypto.randomUUID(),
-      union_slug: args.unionSlug,
-      account_id: account.id,
-      login_id: temporaryUserId,
-      password_hash: passwordHash,
-      issued_at: now,
-      expires_at: expiresAt,
-      issued_by: args.issuedBy,
-    });
-    return { accountId: account.id, temporaryUserId, temporaryPassword, expiresAt };
+    const issuedAt = Date.now();
+    const issued: IssuedTemporaryCredentials[] = [];
+    for (const [i, memberId] of args.memberIds.entries()) {
+      issued.push(await storeTemporaryCredentials(trx, { ...args, memberId, issuedAt }, prepared[i]));
+    }
+    return deliver(issued, issuedAt);
   });
 }
 

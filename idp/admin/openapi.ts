@@ -81,6 +81,19 @@ export function openApiDocument(issuer: string) {
           responses: { 201: { description: 'published', ...json({ $ref: '#/components/schemas/Terms' }) }, 400: error },
         },
       },
+      '/postcards': {
+        post: {
+          summary: 'Postcard batch: new temporary credentials for up to 1,000 members (all or nothing; earlier pairs stop working), returned once as a zip of postcards.pdf (one 100×148 mm postcard per page: 「Webサービスのご案内」, the union URL with its QR code, 仮ユーザID, 仮パスワード, 有効期限) and postcards.csv for a print shop (UTF-8 with BOM, CRLF; 記号,番号,氏名,氏名カナ,仮ユーザID,仮パスワード,有効期限,URL)',
+          requestBody: { required: true, ...json({ type: 'object', required: ['memberIds'], additionalProperties: false, properties: { memberIds: { type: 'array', minItems: 1, maxItems: 1000, uniqueItems: true, items: { type: 'string', format: 'uuid' } } } }) },
+          responses: {
+            200: {
+              description: 'issued; the file is named postcards-<slug>-<yyyymmdd>.zip (Content-Disposition)',
+              content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } },
+            },
+            400: error, 401: error, 403: error,
+          },
+        },
+      },
       '/audit': {
         get: { summary: 'Read the newest audit entries', parameters: [{ name: 'target', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: { description: 'entries, newest first' } } },
       },

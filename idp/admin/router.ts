@@ -1,42 +1,21 @@
 import Router from '@koa/router';
-import type { z } from 'zod';
 import { findAccount, normalizeLoginId, toAccount, type AccountRow } from '../accounts/account-repository.js';
 import { lockoutState, unlock } from '../accounts/lockout.js';
 import { importMigratedAccounts } from '../accounts/migration.js';
 import { issueTemporaryCredentials } from '../accounts/temporary-credentials.js';
 import { currentTerms, publishTerms } from '../terms/terms-repository.js';
 import { listAudit, recordAudit } from '../audit/audit-log.js';
-import { BodyError, readJson } from '../http/body.js';
-import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
+import { clientIp } from '../http/context.js';
 import { findMember, renameMember, upsertMembers } from '../members/member-repository.js';
 import { listCredentials, removeAllCredentials } from '../mfa/credentials.js';
 import { endAllSessions, listSessions } from '../accounts/sessions.js';
+import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
 import { authenticateAdmin } from './authenticate.js';
-import { ApiError, notFound, validationError } from './errors.js';
+import { ApiError, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { addPostcardRoutes } from './postcards.js';
+import { jsonBody, parse, type AdminContext, type AdminState } from './request.js';
 import * as schemas from './schemas.js';
-
-interface AdminState extends UnionState {
-  admin: { clientId: string };
-  /** Set by each handler: what the audit entry says was done, and to whom. */
-  audit: { action: string; target?: string; detail?: Record<string, unknown> };
-}
-type AdminContext = UnionContext & { state: AdminState };
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw validationError(result.error);
-  return result.data;
-}
-
-async function jsonBody(ctx: AdminContext): Promise<unknown> {
-  try {
-    return await readJson(ctx);
-  } catch (err) {
-    if (err instanceof BodyError) throw new ApiError(err.status, err.status === 413 ? 'payload_too_large' : 'invalid_body', err.message);
-    throw err;
-  }
-}
 
 async function requireAccount(ctx: AdminContext, id: string) {
   const account = schemas.uuid.safeParse(id).success ? await findAccount(ctx.state.db, ctx.state.issuer.union.slug, id) : undefined;
@@ -165,13 +144,13 @@ export function adminRouters(): Router<AdminState>[] {
     const { db, issuer: { union } } = ctx.state;
     // A lost phone: its factors go, the member chooses and sets up a method again at the next login,
     // and every session (possibly on the lost phone) ends.
-    const removed = await db.transaction(async (trx) => {
+    const { removed, ended } = await db.transaction(async (trx) => {
       const count = await removeAllCredentials(trx, account.id);
       await trx('accounts').where({ id: account.id }).update({ preferred_mfa: null, updated_at: Date.now() });
-      await endAllSessions(trx, union.slug, account.id);
-      return count;
+      return { removed: count, ended: await endAllSessions(trx, union.slug, account.id) };
     });
-    ctx.state.audit.detail = { removed };
+    const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
+    ctx.state.audit.detail = { removed, endedSessions: ended.length, relyingParties };
     ctx.body = { removedCredentials: removed };
   });
 
@@ -184,7 +163,9 @@ export function adminRouters(): Router<AdminState>[] {
   api.delete('/accounts/:accountId/sessions', async (ctx: AdminContext) => {
     ctx.state.audit = { action: 'admin.account.sessions.end', target: ctx.params.accountId };
     const account = await requireAccount(ctx, ctx.params.accountId);
-    await endAllSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id);
+    const ended = await endAllSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id);
+    const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
+    ctx.state.audit.detail = { endedSessions: ended.length, relyingParties };
     ctx.status = 204;
   });
 
@@ -218,6 +199,8 @@ export function adminRouters(): Router<AdminState>[] {
     const query = parse(schemas.auditQuery, ctx.query);
     ctx.body = { entries: await listAudit(ctx.state.db, ctx.state.issuer.union.slug, query) };
   });
+
+  addPostcardRoutes(api);
 
   return [docs, api];
 }

@@ -69,3 +69,16 @@ export const displayNameInput = z.object({
   nameKana: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters')
     .regex(/^[\u30A1-\u30FC\u3000 ]+$/u, 'must be full-width katakana').optional(),
 }).strict();
+
+/** A postcard batch: members to issue temporary credentials for, each once (the postcard is printed once). */
+export const postcardBatch = z.object({
+  memberIds: z.array(uuid.transform((id) => id.toLowerCase()))
+    .min(1, 'must list at least one member').max(1000, 'at most 1000 members per call (each password is hashed)')
+    .superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed more than once' });
+        seen.add(id);
+      });
+    }),
+}).strict();

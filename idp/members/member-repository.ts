@@ -36,6 +36,17 @@ export async function findMember(db: Database, unionSlug: string, id: string): P
   return row && toMember(row);
 }
 
+/** The union's members among `ids`, by id; ids of no member (or of another union's) are simply absent. */
+export async function findMembers(db: Database, unionSlug: string, ids: string[]): Promise<Map<string, Member>> {
+  const found = new Map<string, Member>();
+  // In slices, so no query exceeds a database's limit on bound parameters.
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db<MemberRow>('members').where({ union_slug: unionSlug }).whereIn('id', ids.slice(i, i + 500));
+    for (const row of rows) found.set(row.id, toMember(row));
+  }
+  return found;
+}
+
 /**
  * Creates or updates member records by their card identity (insurer number, 記号, 番号, 枝番),
  * all in one transaction. Returns each record's id and whether it was new.

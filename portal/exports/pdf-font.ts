@@ -4,6 +4,7 @@
  * inside a collection (.ttc), by PostScript name.
  */
 import fs from 'node:fs/promises';
+import * as fontkit from 'fontkit';
 
 export const DEFAULT_PDF_FONT_PATH = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 const DEFAULT_COLLECTION_FACE = 'NotoSansCJKjp-Regular';
@@ -40,5 +41,32 @@ export async function loadPdfFont(env: Env = process.env): Promise<PdfFont> {
       `PDF font not readable at ${path} (${(err as Error).message}). Install Debian's fonts-noto-cjk, ` +
         'or set PDF_FONT_PATH to a Japanese TrueType/OpenType font (and PDF_FONT_FAMILY for a .ttc collection).',
     );
+  }
+}
+
+const parsed = new Map<string, fontkit.Font>();
+
+/**
+ * Registers the Japanese font (or another face of the same collection) on a document as `name`.
+ * The parsed face is kept for the life of the process: parsing the collection and its layout tables
+ * is a large part of a statement's cost, and pdfkit subsets per document anyway.
+ */
+export async function registerPdfFont(doc: PDFKit.PDFDocument, name: string, face?: string, env: Env = process.env): Promise<void> {
+  const font = await loadPdfFont(env);
+  const family = face ?? font.family;
+  const key = `${font.path}#${family ?? ''}`;
+  try {
+    let parsedFace = parsed.get(key);
+    if (!parsedFace) {
+      const opened = fontkit.create(font.data, family);
+      if (!('layout' in opened)) throw new Error(`no face ${family ?? ''} in the collection`);
+      parsedFace = opened;
+      parsed.set(key, parsedFace);
+    }
+    // pdfkit takes a fontkit font as a source; its typings list only paths and buffers.
+    doc.registerFont(name, parsedFace as unknown as Buffer);
+    doc.font(name);
+  } catch (err) {
+    throw new PdfFontError(`cannot use the PDF font ${font.path} ${family ?? ''}: ${(err as Error).message}`);
   }
 }

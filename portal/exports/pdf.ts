@@ -10,7 +10,7 @@ import { careLabel } from '../medical/format.js';
 import { slashMonth } from '../medical/period.js';
 import { sumClaims, type ClaimTotals } from '../medical/totals.js';
 import { groupDigits, periodJa } from './format.js';
-import { loadPdfFont, PdfFontError } from './pdf-font.js';
+import { registerPdfFont } from './pdf-font.js';
 import { PAGE } from './pdf-layout.js';
 import { StatementWriter, type RowCells } from './pdf-writer.js';
 
@@ -39,7 +39,6 @@ function totalCells(t: ClaimTotals): RowCells {
 
 /** One pdfkit document with the embedded Japanese font, collected into a Buffer. */
 async function render(statement: Statement, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
-  const font = await loadPdfFont();
   const doc = new PDFDocument({
     size: PAGE.size,
     margin: PAGE.margin,
@@ -59,12 +58,7 @@ async function render(statement: Statement, draw: (doc: PDFKit.PDFDocument) => v
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  doc.registerFont(FONT, font.data, font.family);
-  try {
-    doc.font(FONT);
-  } catch (err) {
-    throw new PdfFontError(`cannot use the PDF font ${font.path} ${font.family ?? ''}: ${(err as Error).message}`);
-  }
+  await registerPdfFont(doc, FONT);
   draw(doc);
   doc.end();
   await finished;

@@ -1,6 +1,7 @@
 /**
  * Independent command-line tools the export tests check files with (Debian packages: libxml2-utils for
- * xmllint, xmlsec1, openssl, poppler-utils for pdftotext/pdffonts).
+ * xmllint, xmlsec1, openssl, poppler-utils for pdftotext/pdffonts, zbar-tools for zbarimg). `.ci/run` installs them;
+ * a missing one fails the test with its package's name rather than skipping it.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,10 +18,6 @@ export function run(command: string, args: string[], input?: string | Buffer): R
   const result = spawnSync(command, args, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`${command}: ${result.error.message} (is its Debian package installed?)`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-export function hasCommand(command: string): boolean {
-  return !spawnSync(command, ['-v'], { encoding: 'utf8' }).error;
 }
 
 /** A temporary folder removed by the returned function. */

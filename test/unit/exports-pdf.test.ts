@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import { statementPdf } from '../../portal/exports/pdf.js';
 import { PdfFontError } from '../../portal/exports/pdf-font.js';
-import { hasCommand, run, tempDir } from '../helpers/cli-tools.js';
+import { run, tempDir } from '../helpers/cli-tools.js';
 import { longStatement, sampleStatement } from '../helpers/statement-fixture.js';
 
 // poppler-utils reads the PDF back independently; without it only the raw bytes are checked.
-const withPoppler = hasCommand('pdftotext') ? test : test.skip;
 const tmp = tempDir('kenpo-pdf-');
 afterAll(() => tmp.remove());
 
@@ -29,14 +28,14 @@ describe('statementPdf', () => {
     expect(sample.toString('latin1')).toMatch(/\/FontFile3 /); // the glyphs themselves, not just a name
   });
 
-  withPoppler('pdffonts sees the font embedded with a Unicode map', () => {
+  test('pdffonts sees the font embedded with a Unicode map', () => {
     const file = tmp.file('fonts.pdf');
     fs.writeFileSync(file, sample);
     const fonts = run('pdffonts', [file]).stdout;
     expect(fonts).toMatch(/NotoSansCJKjp-Regular\s+CID Type 0C\s+Identity-H\s+yes\s+yes\s+yes/);
   });
 
-  withPoppler('shows the statement table, the amount paid, the notes and the six items', () => {
+  test('shows the statement table, the amount paid, the notes and the six items', () => {
     const [page] = pdfText(sample, 'sample.pdf');
     for (const expected of [
       '医療費明細', '2025年1月～2025年12月 診療分', '発行日 2026年2月23日',
@@ -52,7 +51,7 @@ describe('statementPdf', () => {
     }
   });
 
-  withPoppler('a long year breaks into pages, each with the table header and the names', async () => {
+  test('a long year breaks into pages, each with the table header and the names', async () => {
     const pages = pdfText(await statementPdf(longStatement(150)), 'long.pdf');
     expect(pages.length).toBeGreaterThan(3);
     pages.forEach((page, i) => {
@@ -67,7 +66,7 @@ describe('statementPdf', () => {
     for (const n of [1, 75, 150]) expect(pages.join('')).toContain(`${n}号店`);
   });
 
-  withPoppler('an empty period says there is nothing to show', async () => {
+  test('an empty period says there is nothing to show', async () => {
     const [page] = pdfText(await statementPdf({ ...sampleStatement(), claims: [] }), 'empty.pdf');
     expect(page).toContain('該当するデータはありません。');
     expect(page).toContain('0円');

@@ -37,10 +37,18 @@ async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<
   };
 }
 
-/** The method shown: the one being enrolled, else the one asked for, else the member's preferred one. */
+/**
+ * 「次回ログイン時に設定する」: a member who chose an app or a passkey may set it up at a later login
+ * and pass this one with an e-mail code instead, when that meets what the login needs (not for a
+ * phishing-resistant request). The choice stays, so the next login offers the set-up again.
+ */
+const canDefer = ({ requirement }: { requirement: MfaRequirement }) =>
+  Boolean(requirement.enrol) && requirement.neededLevel < 2 && requirement.available.includes('email_otp');
+
+/** The method shown: the one being enrolled (unless deferred), else the one asked for, else the member's preferred one. */
 function chosenMethod(m: MfaContext & { requirement: MfaRequirement }, asked: unknown): MfaMethod | undefined {
   const { enrol, available, neededLevel } = m.requirement;
-  if (enrol) return enrol;
+  if (enrol) return asked === 'email_otp' && canDefer(m) ? 'email_otp' : enrol;
   const usable = neededLevel >= 2 ? available.filter((x) => x === 'passkey') : available;
   return usable.find((x) => x === asked) ?? usable.find((x) => x === m.account.preferredMfa) ?? usable[0];
 }
@@ -50,16 +58,19 @@ export async function showMfa(ctx: UnionContext, interaction: Interaction, state
   const m = await mfaContext(ctx, interaction);
   const method = chosenMethod(m, state.method ?? ctx.query.method);
   const base = `/u/${m.union.slug}/interaction/${interaction.uid}`;
+  const enrolling = Boolean(m.requirement.enrol) && method === m.requirement.enrol;
   const locals: Record<string, unknown> & { title: string } = {
-    title: m.requirement.enrol ? '認証方法の設定' : '2段階認証',
-    brand: m.union.name, base, csrf: csrfToken(ctx.state.csrfSecret, interaction.uid), method, enrolling: Boolean(m.requirement.enrol),
+    title: enrolling ? '認証方法の設定' : '2段階認証',
+    brand: m.union.name, base, csrf: csrfToken(ctx.state.csrfSecret, interaction.uid), method, enrolling,
     error: state.error, notice: state.notice, labels: MFA_LABELS,
     others: m.requirement.enrol ? [] : m.requirement.available.filter((x) => x !== method && (m.requirement.neededLevel < 2 || x === 'passkey')),
+    // Set up now, or later: the link that switches between the two.
+    defer: canDefer(m) ? { enrol: m.requirement.enrol, deferred: !enrolling } : undefined,
   };
   if (!method) {
     locals.error = 'この操作に必要な認証方法が登録されていません。組合管理者にお問い合わせください。';
   } else if (method === 'totp') {
-    if (m.requirement.enrol) locals.setup = await startTotpSetup(m);
+    if (enrolling) locals.setup = await startTotpSetup(m);
     else locals.devices = (await listCredentials(m.db, m.account.id, 'totp')).map((c) => ({ id: c.id, label: c.label }));
   } else if (method === 'email_otp') {
     if (!(await emailOtpSent(m))) {

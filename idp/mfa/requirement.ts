@@ -35,6 +35,8 @@ export async function mfaRequirement(
   let enrol: MfaMethod | undefined;
   if (preferred && preferred !== 'email_otp' && allowed.includes(preferred) && !has(preferred)) enrol = preferred;
   else if (neededLevel === 2 && !has('passkey') && allowed.includes('passkey')) enrol = 'passkey';
-  const satisfied = !enrol && levelOf(session.acr) >= neededLevel;
+  // A pending set-up is asked for when a login starts; a session that already passed a second factor
+  // (the member chose 次回ログイン時に設定する and used an e-mail code) is not interrupted for it.
+  const satisfied = levelOf(session.acr) >= Math.max(neededLevel, enrol ? 1 : 0);
   return { enrol, available, neededLevel, satisfied };
 }

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { addCredential, DuplicateCredentialError } from '../../idp/mfa/credentials.js';
 import { addVirtualAuthenticator, launchBrowser } from '../helpers/browser.js';
-import { loginAt } from '../helpers/journeys.js';
+import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 
@@ -38,6 +38,27 @@ async function enterTotp(page: Page, code: string, device?: string) {
   await page.getByLabel('ワンタイムパスワード（6桁）').fill(code);
   await page.getByRole('button', { name: 'ログイン' }).click();
 }
+
+test('次回ログイン時に設定する: the chosen app waits for the next login; this one passes with an e-mail code', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'later-user', password: 'later-pass-123', mfa: 'totp' });
+  const page = await browser.newPage();
+  await loginAt(page, portalHome(), 'later-user', 'later-pass-123');
+  await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+  await page.getByRole('link', { name: '次回ログイン時に設定する' }).click();
+  // Changing one's mind is one link away.
+  await page.getByRole('link', { name: '今すぐOTPアプリ認証（認証アプリ）を設定する' }).waitFor();
+  await passEmailOtp(page, stack.mail, 'later-user@example.jp');
+  await page.waitForURL(portalHome());
+  expect(await stack.database.db('credentials').where({ account_id: accountId })).toEqual([]);
+  await page.close();
+
+  // The next login asks for the set-up again.
+  const next = await (await browser.newContext()).newPage();
+  await loginAt(next, portalHome(), 'later-user', 'later-pass-123');
+  await next.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+  expect(await next.locator('.qr svg').count()).toBe(1);
+  await next.context().close();
+});
 
 test('authenticator app: set up at the next login, then one of several devices chosen by name; a code works once', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'totp-user', password: 'totp-pass-123', mfa: 'totp' });

@@ -134,8 +134,11 @@ async function factorAdded(deps: ConsoleDeps, method: MfaMethod, label: string, 
   return result;
 }
 
-export async function addTotp(deps: ConsoleDeps, input: { code: string; deviceName: string }): Promise<FactorCheck> {
-  return factorAdded(deps, 'totp', input.deviceName.trim(), await completeTotpSetup(await mfaContext(deps), input));
+/** A new app; with 全てのデバイスからサインアウトする (a replaced phone) every other session ends too. */
+export async function addTotp(deps: ConsoleDeps, input: { code: string; deviceName: string; signOutEverywhere: boolean }): Promise<FactorCheck> {
+  const result = await factorAdded(deps, 'totp', input.deviceName.trim(), await completeTotpSetup(await mfaContext(deps), input));
+  if (result.ok && input.signOutEverywhere) await signOutOthers(deps);
+  return result;
 }
 
 export async function passkeyOptions(deps: ConsoleDeps) {

@@ -69,7 +69,9 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const form = await trustedForm(ctx, signed);
     if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/totp`))) return;
     if (!ctx.state.issuer.union.policy.mfa.allowed.includes('totp')) ctx.throw(404);
-    const result = await actions.addTotp(deps(ctx, signed), { code: (form.code ?? '').slice(0, 16), deviceName: (form.deviceName ?? '').slice(0, 100) });
+    const result = await actions.addTotp(deps(ctx, signed), {
+      code: (form.code ?? '').slice(0, 16), deviceName: (form.deviceName ?? '').slice(0, 100), signOutEverywhere: form.signOutEverywhere === 'yes',
+    });
     if (!result.ok) return totpForm(ctx, signed, 400, result.error);
     if (signed.session.prefer) await saveConsoleSession(ctx, { ...signed.session, prefer: undefined });
     return done(ctx, '/security', 'OTPアプリを登録しました。');

@@ -163,10 +163,17 @@ test('factors: an authenticator app added from the console; the last usable fact
   const firstSecret = base32Encode(crypto.randomBytes(20));
   await addCredential(db(), { accountId, type: 'totp', label: '古いスマホ', secret: stack.idp.registry.deps.box.seal(firstSecret) });
 
+  // The old phone's browser is still signed in.
+  const oldPhone = await browser.newContext();
+  const oldPage = await oldPhone.newPage();
+  await loginAt(oldPage, consoleUrl('/', 'gamma'), 'factors', 'factors-pass-1');
+  await oldPage.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(firstSecret));
+  await oldPage.getByRole('button', { name: 'ログイン' }).click();
+  await oldPage.getByRole('heading', { name: 'アカウント管理' }).waitFor();
+
   const page = await browser.newPage();
-  await page.goto(consoleUrl('/security', 'gamma'));
-  await submitLogin(page, 'factors', 'factors-pass-1');
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(firstSecret));
+  await loginAt(page, consoleUrl('/security', 'gamma'), 'factors', 'factors-pass-1');
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(firstSecret, 1)); // a code is accepted once: the next one
   await page.getByRole('button', { name: 'ログイン' }).click();
   await page.getByRole('heading', { name: 'ログイン方法変更' }).waitFor();
   expect(await page.locator('#apps').innerText()).toContain('古いスマホ');
@@ -187,8 +194,14 @@ test('factors: an authenticator app added from the console; the last usable fact
   expect(await page.getByRole('alert').innerText()).toContain('このデバイス名は既に登録されています');
   await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret));
   await page.getByLabel('デバイス名').fill('新しいスマホ');
+  await page.getByLabel('全てのデバイスからサインアウトする').check();
   await page.getByRole('button', { name: '登録する' }).click();
   await page.getByText('OTPアプリを登録しました。').waitFor();
+  // 全てのデバイスからサインアウトする: the old phone's session is over, this one goes on.
+  expect(await db()('oidc_models').where({ union_slug: 'gamma', model: 'Session', account_id: accountId })).toHaveLength(1);
+  await oldPage.goto(consoleUrl('/', 'gamma'));
+  await oldPage.getByLabel('ユーザID').waitFor();
+  await oldPhone.close();
   const added = await stack.mail.next('factors@example.jp', { subject: '認証方法追加のお知らせ' });
   expect(added.from?.text).toContain('info@example.jp');
 

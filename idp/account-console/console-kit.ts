@@ -106,12 +106,26 @@ export function createConsoleKit(registry: ProviderRegistry) {
   };
   const notice = (ctx: UnionContext) => (typeof ctx.query.notice === 'string' ? ctx.query.notice.slice(0, 200) : undefined);
 
+  /** A sensitive page (GET): the signed-in member, recently authenticated; otherwise redirected to log in. */
+  async function sensitivePage(ctx: UnionContext): Promise<Signed | undefined> {
+    const signed = await signedIn(ctx);
+    return signed && (await recentlyAuthenticated(ctx, signed, ctx.path)) ? signed : undefined;
+  }
+
+  /** A sensitive form's POST: as sensitivePage, with a checked CSRF token; a re-authentication returns to the form. */
+  async function sensitiveForm(ctx: UnionContext): Promise<{ signed: Signed; form: Record<string, string | undefined> } | undefined> {
+    const signed = await signedIn(ctx);
+    if (!signed) return undefined;
+    const form = await trustedForm(ctx, signed);
+    return (await recentlyAuthenticated(ctx, signed, ctx.path)) ? { signed, form } : undefined;
+  }
+
   /** The JSON endpoints (passkey) send the CSRF token in a header. */
   const trustedJson = (ctx: UnionContext, signed: Signed) => {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `console:${signed.session.id}`, ctx.get('x-csrf-token'))) ctx.throw(403, FORM_EXPIRED);
   };
 
-  return { registry, base, baseUrl, startLogin, signedIn, recentlyAuthenticated, trustedForm, trustedJson, page, deps, done, notice };
+  return { registry, base, baseUrl, startLogin, signedIn, recentlyAuthenticated, sensitivePage, sensitiveForm, trustedForm, trustedJson, page, deps, done, notice };
 }
 
 export type ConsoleKit = ReturnType<typeof createConsoleKit>;

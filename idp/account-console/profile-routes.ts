@@ -10,7 +10,7 @@ import { type ConsoleKit, FORM_EXPIRED, type Signed } from './console-kit.js';
 
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
-  const { base, signedIn, recentlyAuthenticated, trustedForm, page, deps, done, notice } = kit;
+  const { base, signedIn, recentlyAuthenticated, sensitivePage, sensitiveForm, trustedForm, page, deps, done, notice } = kit;
 
   const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: string[], values?: Record<string, string>) => {
     const row = await ctx.state.db('accounts').where({ id: signed.account.id }).first('language');
@@ -51,16 +51,15 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
   });
 
   router.get('/email', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    const signed = await sensitivePage(ctx);
+    if (!signed) return;
     return emailForm(ctx, signed, 200);
   });
 
   router.post('/email', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed) return;
-    const form = await trustedForm(ctx, signed);
-    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/email`))) return;
+    const sensitive = await sensitiveForm(ctx);
+    if (!sensitive) return;
+    const { signed, form } = sensitive;
     const email = (form.email ?? '').trim().slice(0, 300);
     const outcome = await actions.requestEmailChange(deps(ctx, signed), email);
     if (outcome.errors.length) return emailForm(ctx, signed, 400, outcome.errors, email);

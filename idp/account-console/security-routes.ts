@@ -11,7 +11,7 @@ import type { ConsoleKit, Signed } from './console-kit.js';
 
 /** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
 export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
-  const { base, signedIn, recentlyAuthenticated, trustedForm, trustedJson, page, deps, done, notice } = kit;
+  const { base, signedIn, recentlyAuthenticated, sensitivePage, sensitiveForm, trustedJson, page, deps, done, notice } = kit;
 
   router.get('/security', async (ctx) => {
     const signed = await signedIn(ctx);
@@ -34,16 +34,15 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   });
 
   router.get('/password', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    const signed = await sensitivePage(ctx);
+    if (!signed) return;
     return passwordForm(ctx, signed, 200);
   });
 
   router.post('/password', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed) return;
-    const form = await trustedForm(ctx, signed);
-    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/password`))) return;
+    const sensitive = await sensitiveForm(ctx);
+    if (!sensitive) return;
+    const { signed, form } = sensitive;
     const outcome = await actions.changePassword(deps(ctx, signed), {
       password: form.password ?? '', confirmation: form.confirmation ?? '', signOutEverywhere: form.signOutEverywhere === 'yes',
     });
@@ -57,17 +56,16 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   });
 
   router.get('/totp', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    const signed = await sensitivePage(ctx);
+    if (!signed) return;
     if (!ctx.state.issuer.union.policy.mfa.allowed.includes('totp')) ctx.throw(404);
     return totpForm(ctx, signed, 200);
   });
 
   router.post('/totp', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed) return;
-    const form = await trustedForm(ctx, signed);
-    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/totp`))) return;
+    const sensitive = await sensitiveForm(ctx);
+    if (!sensitive) return;
+    const { signed, form } = sensitive;
     if (!ctx.state.issuer.union.policy.mfa.allowed.includes('totp')) ctx.throw(404);
     const result = await actions.addTotp(deps(ctx, signed), {
       code: (form.code ?? '').slice(0, 16), deviceName: (form.deviceName ?? '').slice(0, 100), signOutEverywhere: form.signOutEverywhere === 'yes',
@@ -79,8 +77,8 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
 
   // 設定: passkey (WebAuthn registration through the browser's script, JSON like the login's).
   router.get('/passkey', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    const signed = await sensitivePage(ctx);
+    if (!signed) return;
     if (!ctx.state.issuer.union.policy.mfa.allowed.includes('passkey')) ctx.throw(404);
     return page(ctx, signed, 'passkey', 200, { title: '生体認証（パスキー）の設定' });
   });
@@ -115,16 +113,15 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   }
 
   router.get('/factors/:id/delete', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed || !(await recentlyAuthenticated(ctx, signed, ctx.path))) return;
+    const signed = await sensitivePage(ctx);
+    if (!signed) return;
     return deletionPage(ctx, signed, 200);
   });
 
   router.post('/factors/:id/delete', async (ctx) => {
-    const signed = await signedIn(ctx);
-    if (!signed) return;
-    await trustedForm(ctx, signed);
-    if (!(await recentlyAuthenticated(ctx, signed, `${base(ctx)}/factors/${encodeURIComponent(ctx.params.id)}/delete`))) return;
+    const sensitive = await sensitiveForm(ctx);
+    if (!sensitive) return;
+    const { signed } = sensitive;
     const outcome = await actions.removeFactor(deps(ctx, signed), ctx.params.id);
     if (outcome.kind === 'not_found') ctx.throw(404, 'この認証方法は見つかりません。');
     if (outcome.kind === 'last_factor') return deletionPage(ctx, signed, 409, outcome.message);

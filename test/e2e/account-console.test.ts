@@ -2,23 +2,16 @@ import crypto from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { loginAt, passEmailOtp, submitLogin } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
-import { createMemberWithLogin, startStack, type TestStack, type TestUnion } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack, type TestUnion } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+useStackAndBrowser({}, (env) => ({ stack, browser } = env));
 
 const consoleUrl = (path = '/', slug = 'alpha') => `${stack.idpUrl}/u/${slug}/account${path}`;
 const portalHome = () => `${stack.portalUrl}/u/alpha/`;

@@ -2,22 +2,15 @@ import crypto from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { adminApi } from '../helpers/admin-api.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { loginAt } from '../helpers/journeys.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+useStackAndBrowser({}, (env) => ({ stack, browser } = env));
 
 const portalHome = () => `${stack.portalUrl}/u/alpha/`;
 

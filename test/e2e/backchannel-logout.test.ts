@@ -1,21 +1,16 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { adminApi } from '../helpers/admin-api.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { loginAt } from '../helpers/journeys.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
+useStackAndBrowser({ policy: { mfa: { required: false } } }, (env) => {
   // Password-only logins keep these journeys short; second factors have their own tests.
-  stack = await startStack({ policy: { mfa: { required: false } } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
+  ({ stack, browser } = env);
 });
 
 const portalHome = () => `${stack.portalUrl}/u/alpha/`;

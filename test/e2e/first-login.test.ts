@@ -1,25 +1,20 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { adminApi } from '../helpers/admin-api.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
-import { startStack, type TestStack } from '../helpers/stack.js';
+import type { TestStack } from '../helpers/stack.js';
 import { totpFor } from '../helpers/totp.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 let admin: Awaited<ReturnType<typeof adminApi>>;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
+useStackAndBrowser({}, async (env) => {
+  ({ stack, browser } = env);
   admin = await adminApi(stack.unions.alpha);
   await admin.publishTerms('アルファ健康保険組合 Webサービス利用規約', '第1条（目的）\nこの規約は…');
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 const portalHome = () => `${stack.portalUrl}/u/alpha/`;

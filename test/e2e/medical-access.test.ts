@@ -9,9 +9,9 @@ import { loadSigningKeys } from '../../idp/oidc/signing-keys.js';
 import { createPortal } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
 import { viewingWindow } from '../../portal/medical/period.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { createMedicalHousehold, editMemberSession, loginAndOpen, memberSession, type MedicalHousehold } from '../helpers/medical.js';
-import { startStack, type TestStack } from '../helpers/stack.js';
+import type { TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -19,10 +19,9 @@ let a: MedicalHousehold; // alpha, 600-80001: 甲野 一郎 (本人) and 甲野 
 let b: MedicalHousehold; // alpha, 600-80002: 乙川 次郎 (本人)
 let betaTwin: MedicalHousehold; // beta, the same card numbers as `a`
 
-beforeAll(async () => {
+useStackAndBrowser({ policy: { mfa: { required: false } } }, async (env) => {
   // Password-only logins; the acr test below asks for a second factor itself.
-  stack = await startStack({ policy: { mfa: { required: false } } });
-  browser = await launchBrowser();
+  ({ stack, browser } = env);
   a = await createMedicalHousehold(stack, 'alpha', { kigo: '600', bango: '80001' }, [
     { edaban: '00', name: '甲野 一郎', relation: '本人', birthYear: 1950, userId: 'idor-a0' },
     { edaban: '01', name: '甲野 花子', relation: '家族', birthYear: 1955, userId: 'idor-a1' },
@@ -33,11 +32,6 @@ beforeAll(async () => {
   betaTwin = await createMedicalHousehold(stack, 'beta', { kigo: '600', bango: '80001' }, [
     { edaban: '00', name: '丙田 三郎', relation: '本人', birthYear: 1952, userId: 'idor-beta' },
   ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 const WINDOW = viewingWindow(new Date());

@@ -3,29 +3,24 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { listAudit } from '../../idp/audit/audit-log.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { run, tempDir } from '../helpers/cli-tools.js';
 import { createMedicalHousehold, loginAndOpen, selfPaidOf, type MedicalHousehold } from '../helpers/medical.js';
-import { startStack, type TestStack } from '../helpers/stack.js';
+import type { TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 let household: MedicalHousehold;
 let year: string;
 
-beforeAll(async () => {
-  stack = await startStack({ policy: { mfa: { required: false } } });
-  browser = await launchBrowser();
+useStackAndBrowser({ policy: { mfa: { required: false } } }, async (env) => {
+  ({ stack, browser } = env);
   household = await createMedicalHousehold(stack, 'alpha', { kigo: '600', bango: '80001' }, [
     { edaban: '00', name: '申告 一郎', relation: '本人', birthYear: 1970, userId: 'shinkoku' },
     { edaban: '01', name: '申告 良子', relation: '家族', birthYear: 1972, userId: 'shinkoku-yoshiko' },
   ]);
   const months = [...new Set(household.claims.map((c) => c.serviceMonth))].sort();
   year = String(Number(months.at(-1)!.slice(0, 4)) - 1); // a full past year
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 async function download(page: Page, label: string): Promise<{ name: string; body: Buffer }> {

@@ -3,27 +3,22 @@ import { listAudit } from '../../idp/audit/audit-log.js';
 import type { ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { careLabel, yen } from '../../portal/medical/format.js';
 import { currentMonth, monthLabel, slashMonth } from '../../portal/medical/period.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { createMedicalHousehold, loginAndOpen, selfPaidOf, type MedicalHousehold } from '../helpers/medical.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 let household: MedicalHousehold;
 
-beforeAll(async () => {
-  stack = await startStack({ policy: { mfa: { required: false } } }); // password-only logins
-  browser = await launchBrowser();
+useStackAndBrowser({ policy: { mfa: { required: false } } }, async (env) => {
+  // password-only logins
+  ({ stack, browser } = env);
   household = await createMedicalHousehold(stack, 'alpha', { kigo: '500', bango: '70001' }, [
     { edaban: '00', name: '医療 太郎', relation: '本人', birthYear: 1975, userId: 'iryo-taro' },
     { edaban: '01', name: '医療 花子', relation: '家族', birthYear: 1978, userId: 'iryo-hanako' },
     { edaban: '02', name: '医療 蓮', relation: '家族', birthYear: 2016, userId: 'iryo-ren' },
   ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 const NAMES: Record<string, string> = { '00': '医療 太郎', '01': '医療 花子', '02': '医療 蓮' };

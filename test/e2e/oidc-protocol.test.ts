@@ -4,8 +4,8 @@ import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jos
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createIdp } from '../../idp/app.js';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 const REDIRECT = 'http://127.0.0.1:9/cb';
 const RESOURCE = 'urn:kenpo-id:portal';
@@ -13,16 +13,11 @@ let stack: TestStack;
 let browser: Browser;
 let app: RegisteredClient;
 
-beforeAll(async () => {
+useStackAndBrowser({ policy: { mfa: { required: false } } }, async (env) => {
   // Password-only logins here; second factors have their own tests.
-  stack = await startStack({ policy: { mfa: { required: false } } });
-  browser = await launchBrowser();
+  ({ stack, browser } = env);
   app = await registerClient(stack.idp.registry, 'alpha', webAppClient({ name: 'test app', redirectUris: [REDIRECT], postLogoutRedirectUris: [], medical: true }));
   await createMemberWithLogin(stack, 'alpha', { userId: 'proto-user', password: 'proto-pass-1' }, { nameKanji: '鈴木 一郎' });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 const basic = (c: RegisteredClient) => `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`;

@@ -1,20 +1,14 @@
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
 import { submitLogin } from '../helpers/journeys.js';
-import { adminToken, createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { adminToken, createMemberWithLogin, type TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
+useStackAndBrowser({ policy: { mfa: { required: false } } }, (env) => {
   // Password-only logins here; second factors have their own tests.
-  stack = await startStack({ policy: { mfa: { required: false } } });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
+  ({ stack, browser } = env);
 });
 
 test('a member logs in to the portal through the IdP, sees their name, and logs out of both', async () => {

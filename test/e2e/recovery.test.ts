@@ -1,22 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { RECOVERY_LIMITS, recoveryLimitKeys } from '../../idp/recovery/request-guard.js';
-import { launchBrowser } from '../helpers/browser.js';
 import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 let stack: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+useStackAndBrowser({}, (env) => ({ stack, browser } = env));
 
 const NEUTRAL = '詳細な手順を記載したメールをすぐに受信してください。';
 const db = () => stack.database.db;

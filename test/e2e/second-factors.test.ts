@@ -3,24 +3,20 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { addCredential, DuplicateCredentialError } from '../../idp/mfa/credentials.js';
-import { addVirtualAuthenticator, launchBrowser } from '../helpers/browser.js';
+import { addVirtualAuthenticator } from '../helpers/browser.js';
 import { loginAt, passEmailOtp } from '../helpers/journeys.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
+import { useStackAndBrowser } from '../helpers/e2e.js';
 
 const REDIRECT = 'http://localhost:9/cb';
 let stack: TestStack;
 let browser: Browser;
 let app: RegisteredClient;
 
-beforeAll(async () => {
-  stack = await startStack({ host: 'localhost' });
-  browser = await launchBrowser();
+useStackAndBrowser({ host: 'localhost' }, async (env) => {
+  ({ stack, browser } = env);
   app = await registerClient(stack.idp.registry, 'alpha', webAppClient({ name: 'acr test app', redirectUris: [REDIRECT], postLogoutRedirectUris: [] }));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 const alertText = (page: Page) => page.getByRole('alert').first().innerText();

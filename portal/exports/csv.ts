@@ -8,9 +8,8 @@
 import type { Claim, Statement } from '../medical/model.js';
 import { monthLabel } from '../medical/period.js';
 import { sumClaims } from '../medical/totals.js';
+import { csvField, csvFile } from './csv-text.js';
 import { dateJa, groupDigits, mynaportalCategory, periodJa } from './format.js';
-
-const BOM = '\uFEFF';
 
 export const CSV_CLAIM_COLUMNS = [
   '診療年月', '受診者', '診療区分', '日数', '医療機関等名称',
@@ -19,15 +18,9 @@ export const CSV_CLAIM_COLUMNS = [
 
 type Cell = string | number;
 
-/** RFC 4180 quoting; text that a spreadsheet would run as a formula gets a leading apostrophe. */
-function field(value: Cell): string {
-  let text = typeof value === 'number' ? groupDigits(value) : value;
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
+/** Amounts with thousands separators (never negative: imports refuse that). */
 function line(...cells: Cell[]): string {
-  return cells.map(field).join(',');
+  return cells.map((c) => (typeof c === 'number' ? csvField(groupDigits(c)) : csvField(c))).join(',');
 }
 
 function claimLine(c: Claim): string {
@@ -62,5 +55,5 @@ export function statementCsv(statement: Statement): Buffer {
     line(...CSV_CLAIM_COLUMNS),
     ...claims.map(claimLine),
   ];
-  return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
+  return csvFile(lines);
 }

@@ -5,7 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { loadPdfFont, registerPdfFont } from '../../portal/exports/pdf-font.js';
+import { loadPdfFont, registerPdfFont, renderPdf } from '../../portal/exports/pdf-font.js';
 import { dateJa, type Postcard, type PostcardBatch } from './postcard.js';
 
 const TITLE = 'Webサービスのご案内';
@@ -117,18 +117,11 @@ export async function postcardsPdf(batch: PostcardBatch): Promise<Buffer> {
       CreationDate: new Date(batch.issuedAt), // not "now": the same batch gives the same file
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
+  return renderPdf(doc, async () => {
+    const mono = await useFonts(doc);
+    for (const card of batch.postcards) {
+      doc.addPage();
+      drawPostcard(doc, batch, card, mono);
+    }
   });
-  const mono = await useFonts(doc);
-  for (const card of batch.postcards) {
-    doc.addPage();
-    drawPostcard(doc, batch, card, mono);
-  }
-  doc.end();
-  await finished;
-  return Buffer.concat(chunks);
 }

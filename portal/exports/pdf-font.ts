@@ -70,3 +70,20 @@ export async function registerPdfFont(doc: PDFKit.PDFDocument, name: string, fac
     throw new PdfFontError(`cannot use the PDF font ${font.path} ${family ?? ''}: ${(err as Error).message}`);
   }
 }
+
+/**
+ * Runs `draw` on a new document (whose fonts it registers itself) and collects the file; a pdfkit
+ * error rejects instead of leaving the caller waiting.
+ */
+export async function renderPdf(doc: PDFKit.PDFDocument, draw: () => void | Promise<void>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const finished = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  await draw();
+  doc.end();
+  await finished;
+  return Buffer.concat(chunks);
+}

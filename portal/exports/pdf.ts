@@ -10,7 +10,7 @@ import { careLabel } from '../medical/format.js';
 import { slashMonth } from '../medical/period.js';
 import { sumClaims, type ClaimTotals } from '../medical/totals.js';
 import { groupDigits, periodJa } from './format.js';
-import { registerPdfFont } from './pdf-font.js';
+import { registerPdfFont, renderPdf } from './pdf-font.js';
 import { PAGE } from './pdf-layout.js';
 import { StatementWriter, type RowCells } from './pdf-writer.js';
 
@@ -52,17 +52,10 @@ async function render(statement: Statement, draw: (doc: PDFKit.PDFDocument) => v
       CreationDate: statement.issuedAt, // not "now": the same statement gives the same file
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<void>((resolve, reject) => {
-    doc.on('end', resolve);
-    doc.on('error', reject);
+  return renderPdf(doc, async () => {
+    await registerPdfFont(doc, FONT);
+    draw(doc);
   });
-  await registerPdfFont(doc, FONT);
-  draw(doc);
-  doc.end();
-  await finished;
-  return Buffer.concat(chunks);
 }
 
 export function statementPdf(statement: Statement): Promise<Buffer> {

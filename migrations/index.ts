@@ -5,6 +5,7 @@ import * as firstLogin from './003_first_login.js';
 import * as mfa from './004_mfa.js';
 import * as accountConsole from './005_account_console.js';
 import * as sessionsAndLogout from './006_sessions_and_logout.js';
+import * as secondFactorSafety from './007_second_factor_safety.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_mfa': mfa,
   '005_account_console': accountConsole,
   '006_sessions_and_logout': sessionsAndLogout,
+  '007_second_factor_safety': secondFactorSafety,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,7 +13,7 @@ const only = process.env.KENPO_TEST_DBS?.split(',') ?? ['sqlite', 'postgres'];
 
 const runs = [
   { db: 'sqlite', paths: [] },
-  { db: 'postgres', paths: ['test/integration', 'test/e2e'] },
+  { db: 'postgres', paths: ['test/integration', 'test/security', 'test/e2e'] },
 ].filter((run) => only.includes(run.db));
 
 let passed = 0;

@@ -16,6 +16,12 @@ export interface Account {
   birthdateVerified: boolean;
   preferredMfa: MfaMethod | null;
   firstLoginCompleted: boolean;
+  /** Wrong second-factor answers since the last complete login. */
+  mfaFailedAttempts: number;
+  /** A migrated member's initial password (記号番号 + birthdate) is still the password, until then. */
+  initialPasswordExpiresAt: number | null;
+  /** The member reported a factor change as not theirs; the union should look at the account. */
+  attentionRequestedAt: number | null;
 }
 
 export interface AccountRow {
@@ -23,6 +29,7 @@ export interface AccountRow {
   email_verified_at: number | null; password_hash: string | null; failed_attempts: number;
   locked_at: number | null; must_change_password: boolean | number; birthdate_verified_at: number | null;
   preferred_mfa: MfaMethod | null; first_login_completed_at: number | null;
+  mfa_failed_attempts: number; initial_password_expires_at: number | null; attention_requested_at: number | null;
 }
 
 export const toAccount = (r: AccountRow): Account => ({
@@ -31,6 +38,9 @@ export const toAccount = (r: AccountRow): Account => ({
   mustChangePassword: Boolean(r.must_change_password), failedAttempts: r.failed_attempts, lockedAt: r.locked_at,
   birthdateVerified: r.birthdate_verified_at !== null, preferredMfa: r.preferred_mfa,
   firstLoginCompleted: r.first_login_completed_at !== null,
+  mfaFailedAttempts: Number(r.mfa_failed_attempts ?? 0),
+  initialPasswordExpiresAt: r.initial_password_expires_at === null ? null : Number(r.initial_password_expires_at),
+  attentionRequestedAt: r.attention_requested_at === null ? null : Number(r.attention_requested_at),
 });
 
 /** User IDs (and temporary IDs) are compared lower-cased. */

@@ -16,14 +16,20 @@ export interface PasswordPolicy {
 
 /** Everything a union can decide about its members' logins. Stored as JSON; missing keys take the defaults. */
 export interface UnionPolicy {
-  /** Consecutive wrong passwords (or birthdates, codes) before the account locks. */
+  /** Consecutive wrong passwords (or birthdates) before the account locks. */
   lockoutThreshold: number;
+  /**
+   * Wrong second-factor answers (codes, assertions) before the account locks, counted apart from
+   * passwords and cleared only by a complete login (NIST SP 800-63B rev 4 §3.2.2 allows at most 100).
+   */
+  mfaLockoutThreshold: number;
   /** Days a temporary user ID and password stay valid after issue. */
   temporaryCredentialDays: number;
   /** Order of the first-login steps; a step left out is not asked. */
   firstLoginSteps: FirstLoginStep[];
   password: PasswordPolicy;
-  mfa: { required: boolean; allowed: MfaMethod[]; recommended: MfaMethod };
+  /** `recoveryCodes`: members may keep 10 single-use codes that replace the usual factor once each. */
+  mfa: { required: boolean; allowed: MfaMethod[]; recommended: MfaMethod; recoveryCodes: boolean };
   mail: {
     /** Sender of verification links, codes and recovery mails. */
     noReply: string;
@@ -40,10 +46,11 @@ export interface UnionPolicy {
 
 export const DEFAULT_POLICY: UnionPolicy = {
   lockoutThreshold: 11,
+  mfaLockoutThreshold: 10,
   temporaryCredentialDays: 90,
   firstLoginSteps: [...FIRST_LOGIN_STEPS],
   password: { minLength: 8, maxLength: 64, requireLetter: false, requireDigit: false, requireSymbol: false },
-  mfa: { required: true, allowed: [...MFA_METHODS], recommended: 'passkey' },
+  mfa: { required: true, allowed: [...MFA_METHODS], recommended: 'passkey', recoveryCodes: true },
   mail: { noReply: 'no-reply@example.jp', info: 'info@example.jp', webmaster: 'webmaster@example.jp' },
   reauthMaxAgeSeconds: 300,
 };
@@ -70,6 +77,7 @@ export function resolvePolicy(stored: unknown): UnionPolicy {
   const recommended = allowed.includes(mfa.recommended as MfaMethod) ? mfa.recommended as MfaMethod : allowed[0] ?? d.mfa.recommended;
   return {
     lockoutThreshold: int(s.lockoutThreshold, d.lockoutThreshold),
+    mfaLockoutThreshold: Math.min(int(s.mfaLockoutThreshold, d.mfaLockoutThreshold), 100),
     temporaryCredentialDays: int(s.temporaryCredentialDays, d.temporaryCredentialDays),
     firstLoginSteps: subset(s.firstLoginSteps, FIRST_LOGIN_STEPS, d.firstLoginSteps),
     password: {
@@ -79,7 +87,10 @@ export function resolvePolicy(stored: unknown): UnionPolicy {
       requireDigit: bool(password.requireDigit, d.password.requireDigit),
       requireSymbol: bool(password.requireSymbol, d.password.requireSymbol),
     },
-    mfa: { required: bool(mfa.required, d.mfa.required) && allowed.length > 0, allowed, recommended },
+    mfa: {
+      required: bool(mfa.required, d.mfa.required) && allowed.length > 0, allowed, recommended,
+      recoveryCodes: bool(mfa.recoveryCodes, d.mfa.recoveryCodes),
+    },
     mail: {
       ...d.mail,
       ...Object.fromEntries(Object.entries(mail).filter(([k, v]) => k in d.mail && typeof v === 'string')),

@@ -150,7 +150,7 @@ test('re-authentication: an authentication older than the union\'s max age asks 
 test('factors: an authenticator app added from the console; the last usable factor cannot be deleted; deleting another one mails a notice', async () => {
   // A union without e-mail OTP: the member's authenticator app is the last usable factor.
   const gamma = { slug: 'gamma', name: 'ガンマ健康保険組合', insurerNumber: '06130003' };
-  await saveUnion(db(), { ...gamma, settings: { mfa: { required: true, allowed: ['passkey', 'totp'], recommended: 'totp' } } });
+  await saveUnion(db(), { ...gamma, settings: { mfa: { required: true, allowed: ['passkey', 'totp'], recommended: 'totp', recoveryCodes: false } } });
   stack.unions.gamma = { ...gamma, issuer: stack.idp.registry.issuerUrl('gamma') } as TestUnion;
   const { accountId } = await createMemberWithLogin(stack, 'gamma', { userId: 'factors', password: 'factors-pass-1', mfa: 'totp' });
   const firstSecret = base32Encode(crypto.randomBytes(20));

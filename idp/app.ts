@@ -12,6 +12,7 @@ import { interactionRouter } from './interactions/router.js';
 import { emailVerificationRouter } from './interactions/email-verification.js';
 import { createMailer } from './mail/mailer.js';
 import { mfaRouter } from './interactions/mfa-step.js';
+import { setupLinkRouter } from './interactions/setup-link.js';
 import { ProviderRegistry } from './oidc/provider-registry.js';
 import { recoveryRouter } from './recovery/router.js';
 import { SecretBox } from './security/encryption.js';
@@ -30,7 +31,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
   const app = new Koa<UnionState>({ proxy: config.trustProxy, keys: config.cookieKeys });
-  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), ...adminRouters(), recoveryRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
+  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), setupLinkRouter(), ...adminRouters(), recoveryRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
 
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));

@@ -1,9 +1,11 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
-import { isEmailTaken, isLoginIdTaken, normalizeLoginId, passwordHashOf, updateAccount, type Account } from '../accounts/account-repository.js';
+import {
+  findAccount, isEmailTaken, isLoginIdTaken, normalizeLoginId, passwordHashOf, revokePassword, updateAccount, type Account,
+} from '../accounts/account-repository.js';
 import { describePasswordPolicy, EMAIL_MESSAGES, emailFormatErrors, passwordErrors, userIdErrors } from '../accounts/field-rules.js';
-import { consumeLink, createLink, inspectLink, pendingLink, type LinkStatus } from '../accounts/one-time-links.js';
+import { consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, type LinkStatus } from '../accounts/one-time-links.js';
 import { hashPassword, verifyPassword } from '../accounts/password-hasher.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -12,14 +14,16 @@ import { findMember } from '../members/member-repository.js';
 import type { FactorCheck, MfaContext } from '../mfa/context.js';
 import { findCredential, listCredentials } from '../mfa/credentials.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../mfa/passkey.js';
-import { mfaRequirement } from '../mfa/requirement.js';
+import { usesSecondFactor } from '../mfa/requirement.js';
 import { completeTotpSetup, startTotpSetup } from '../mfa/totp.js';
+import { announceFactorChange } from '../mfa/factor-notice.js';
 import { SecretBox } from '../security/encryption.js';
 import { MFA_METHODS, type MfaMethod } from '../unions/policy.js';
 import type { Union } from '../unions/union-repository.js';
-import { MFA_LABELS } from '../interactions/steps/user-id.js';
-import { endOtherConsoleSessions, type ConsoleSession } from './console-session.js';
-import { endOtherSessions, endSession } from '../accounts/sessions.js';
+import type { ConsoleSession } from './console-session.js';
+import { endSession } from '../accounts/sessions.js';
+import { endSessionsAfterChange, type KeptSession, type SessionEndingCause } from '../accounts/session-ending.js';
+import { createResetLink } from '../recovery/password-reset.js';
 import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
 
 /** What the console's changes need from a request (no Koa, so they can be tested on their own). */
@@ -31,6 +35,8 @@ export interface ConsoleDeps {
   provider: Provider;
   issuerUrl: string;
   ip: string;
+  /** The browser making the change (named in factor-change notices). */
+  userAgent?: string;
   account: Account;
   session: ConsoleSession & { member: NonNullable<ConsoleSession['member']> };
   dataKey: Buffer;
@@ -42,7 +48,7 @@ export const EMAIL_CHANGE_MINUTES = 30;
 export const INVALID_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
   used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
   expired: 'このURLは有効期限が切れています。プロフィール変更からもう一度お試しください。',
-  superseded: 'より新しいメールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
+  superseded: 'この変更は取り消されたか、より新しいメールが送信されているため、このURLは使用できません。',
   unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
 };
 
@@ -59,10 +65,7 @@ async function notify(db: { union: Union; mailer: Mailer }, to: string | null, s
   }
 }
 
-/** Does this member log in with a second factor (the union requires it, or the member chose one)? */
-export async function usesSecondFactor(db: Database, union: Union, account: Account): Promise<boolean> {
-  return (await mfaRequirement(db, union, account, {})).neededLevel >= 1;
-}
+export { usesSecondFactor };
 
 export const passwordRule = (union: Union) => describePasswordPolicy(union.policy.password);
 
@@ -75,7 +78,7 @@ export async function changePassword(deps: ConsoleDeps, form: { password: string
   if (errors.length) return { errors };
   await updateAccount(deps.db, deps.account.id, { passwordHash: await hashPassword(password), mustChangePassword: false });
   let ended = 0;
-  if (form.signOutEverywhere) ended = await signOutOthers(deps);
+  if (form.signOutEverywhere) ended = await signOutOthers(deps, 'password_changed');
   await audit(deps, 'account.password.changed', 'success', { signedOutOthers: form.signOutEverywhere, endedSessions: ended });
   await notify(deps, deps.account.email, 'パスワード変更のお知らせ', [
     `${deps.union.name} Webサービスのパスワードが変更されました（アカウント管理の「ログイン方法変更」から）。`,
@@ -84,14 +87,18 @@ export async function changePassword(deps: ConsoleDeps, form: { password: string
   return { errors: undefined };
 }
 
+/** The console's own IdP session, grant and console session: the browser making a change stays signed in. */
+export const keptSessionOf = (session: ConsoleDeps['session']): KeptSession => ({
+  idpSessionUid: session.member.idpSessionUid, grantId: session.member.grantId, consoleSessionId: session.id,
+});
+
 /** Ends every other IdP session (and the other console sessions), revoking their grants and refresh tokens. */
-export async function signOutOthers(deps: ConsoleDeps): Promise<number> {
-  const { member } = deps.session;
-  const ended = await endOtherSessions(deps.db, deps.union.slug, deps.account.id, member.idpSessionUid, member.grantId);
-  await endOtherConsoleSessions(deps.db, deps.union.slug, deps.account.id, deps.session.id);
-  const relyingParties = await logoutRelyingParties(deps.provider, ended);
-  await audit(deps, 'account.sessions.ended_others', 'success', { ended: ended.length, relyingParties });
-  return ended.length;
+export async function signOutOthers(deps: ConsoleDeps, cause: SessionEndingCause = 'sign_out_others'): Promise<number> {
+  const { endedSessions } = await endSessionsAfterChange(
+    { db: deps.db, unionSlug: deps.union.slug, provider: deps.provider, ip: deps.ip },
+    { accountId: deps.account.id, cause, keep: keptSessionOf(deps.session) },
+  );
+  return endedSessions;
 }
 
 export async function signOutOne(deps: ConsoleDeps, uid: string): Promise<boolean> {
@@ -128,16 +135,14 @@ async function factorAdded(deps: ConsoleDeps, method: MfaMethod, label: string, 
   if (!result.ok) return result;
   if (deps.session.prefer === method) await updateAccount(deps.db, deps.account.id, { preferredMfa: method });
   await audit(deps, 'account.factor.added', 'success', { method, credentialId: result.credentialId });
-  await notify(deps, deps.account.email, '認証方法追加のお知らせ', [
-    `${deps.union.name} Webサービスのログインに使う認証方法が追加されました。`, `${MFA_LABELS[method]}：${label}`,
-  ]);
+  await announceFactorChange(deps, deps.account, { kind: 'added', method, label, actor: 'member', userAgent: deps.userAgent, ip: deps.ip });
   return result;
 }
 
 /** A new app; with 全てのデバイスからサインアウトする (a replaced phone) every other session ends too. */
 export async function addTotp(deps: ConsoleDeps, input: { code: string; deviceName: string; signOutEverywhere: boolean }): Promise<FactorCheck> {
   const result = await factorAdded(deps, 'totp', input.deviceName.trim(), await completeTotpSetup(await mfaContext(deps), input));
-  if (result.ok && input.signOutEverywhere) await signOutOthers(deps);
+  if (result.ok && input.signOutEverywhere) await signOutOthers(deps, 'factor_replaced');
   return result;
 }
 
@@ -186,9 +191,9 @@ export async function removeFactor(deps: ConsoleDeps, credentialId: string): Pro
     if (next) await updateAccount(db, account.id, { preferredMfa: next });
   }
   await audit(deps, 'account.factor.removed', 'success', { method, credentialId: credential.id });
-  await notify(deps, account.email, '認証方法削除のお知らせ', [
-    `${union.name} Webサービスのログインに使う認証方法が削除されました。`, `${MFA_LABELS[method]}：${credential.label}`,
-  ]);
+  // Whoever was signed in with the removed factor (a lost phone) is signed out with it.
+  await signOutOthers(deps, 'factor_removed');
+  await announceFactorChange(deps, account, { kind: 'removed', method, label: credential.label, actor: 'member', userAgent: deps.userAgent, ip: deps.ip });
   return { kind: 'done' };
 }
 
@@ -243,17 +248,47 @@ export async function pendingEmail(db: Database, accountId: string): Promise<str
   return (await pendingLink(db, accountId, 'change_email'))?.payload.email;
 }
 
-/** Eメール変更: mails a link to the new address; the address changes only when that link is used. */
+/** What the mailed e-mail change links need (they are used without a console session). */
+export interface EmailLinkDeps {
+  db: Database;
+  mailer: Mailer;
+  union: Union;
+  provider: Provider;
+  ip: string;
+}
+
+/** 「心当たりがない場合」 in the mail to the old address stays usable this long. */
+export const EMAIL_REVERT_DAYS = 7;
+
+/**
+ * Eメール変更: mails a link to the new address; the address changes only when that link is used.
+ * The old (verified) address is mailed first, before anything takes effect, with a link that
+ * cancels the change or, once confirmed, restores the old address.
+ */
 export async function requestEmailChange(deps: ConsoleDeps, typed: string) {
   const email = typed.toLowerCase();
   const errors = emailFormatErrors(email);
   if (!errors.length && email === deps.account.email) errors.push('現在のメールアドレスと同じです。');
   if (!errors.length && await isEmailTaken(deps.db, deps.union.slug, email, deps.account.id)) errors.push(EMAIL_MESSAGES.taken);
   if (errors.length) return { errors };
-  const { token } = await createLink(deps.db, {
-    unionSlug: deps.union.slug, accountId: deps.account.id, purpose: 'change_email', ttlMs: EMAIL_CHANGE_MINUTES * 60_000, payload: { email },
+  const kept = keptSessionOf(deps.session);
+  const { token, link } = await createLink(deps.db, {
+    unionSlug: deps.union.slug, accountId: deps.account.id, purpose: 'change_email', ttlMs: EMAIL_CHANGE_MINUTES * 60_000,
+    // The browser asking for the change stays signed in when it takes effect; every other session ends.
+    payload: { email, keepSession: kept.idpSessionUid ?? '', keepGrant: kept.grantId ?? '', keepConsole: kept.consoleSessionId ?? '' },
   });
   await audit(deps, 'account.email.change_requested');
+  const old = deps.account.emailVerified ? deps.account.email : null;
+  if (old) {
+    // Not superseded by later changes: a later "old address" may already be the attacker's.
+    const revert = await createLink(deps.db, {
+      unionSlug: deps.union.slug, accountId: deps.account.id, purpose: 'revert_email_change', ttlMs: EMAIL_REVERT_DAYS * 86_400_000,
+      payload: { from: old, to: email, change: link.id }, supersede: false,
+    });
+    await deps.mailer.send(await composeMail(deps.union, 'info', old, 'email-change-requested', 'メールアドレス変更受付のお知らせ', {
+      newEmail: email, link: `${deps.issuerUrl}/account/email/revert/${revert.token}`, validDays: EMAIL_REVERT_DAYS,
+    }));
+  }
   await deps.mailer.send(await composeMail(deps.union, 'noReply', email, 'verify-new-email', 'メールアドレス変更の確認', {
     link: `${deps.issuerUrl}/account/email/verify/${token}`, validMinutes: EMAIL_CHANGE_MINUTES,
   }));
@@ -264,8 +299,8 @@ export async function checkEmailChangeLink(db: Database, unionSlug: string, toke
   return (await inspectLink(db, unionSlug, 'change_email', token.slice(0, 100))).status;
 }
 
-/** Uses the link: the new address replaces the old, verified; the old address gets a notice. */
-export async function confirmEmailChange(deps: { db: Database; mailer: Mailer; union: Union; ip: string }, token: string) {
+/** Uses the link: the new address replaces the old, verified; every other session ends; both addresses get a notice. */
+export async function confirmEmailChange(deps: EmailLinkDeps, token: string) {
   const { db, union } = deps;
   const { status, link } = await consumeLink(db, union.slug, 'change_email', token.slice(0, 100));
   if (status !== 'valid' || !link) return { kind: 'invalid' as const, message: INVALID_LINK[status as Exclude<LinkStatus, 'valid'>] };
@@ -278,8 +313,80 @@ export async function confirmEmailChange(deps: { db: Database; mailer: Mailer; u
     return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
   }
   await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'account.email.changed', target: link.accountId, outcome: 'success', ip: deps.ip });
+  const { keepSession, keepGrant, keepConsole } = link.payload;
+  await endSessionsAfterChange({ db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, {
+    accountId: link.accountId, cause: 'email_changed',
+    keep: keepConsole ? { idpSessionUid: keepSession || undefined, grantId: keepGrant || undefined, consoleSessionId: keepConsole } : undefined,
+  });
   const lines = [`${union.name} Webサービスに登録されたメールアドレスが変更されました。`, `新しいメールアドレス：${email}`];
-  await notify(deps, before?.email ?? null, 'メールアドレス変更のお知らせ', [...lines, 'お心当たりのない場合は、すぐに健康保険組合へご連絡ください。']);
+  await notify(deps, before?.email ?? null, 'メールアドレス変更のお知らせ', [
+    ...lines, 'お心当たりのない場合は、変更の受付時にお送りしたメールの「心当たりがない場合」のURLから元に戻せます（7日間有効）。',
+  ]);
   await notify(deps, email, 'メールアドレス変更のお知らせ', lines);
   return { kind: 'done' as const };
+}
+
+export const INVALID_REVERT_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
+  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
+  expired: 'このURLは有効期限が切れています。お心当たりのない変更があった場合は、健康保険組合へご連絡ください。',
+  superseded: 'メールアドレスは既に元に戻されているため、このURLは使用できません。',
+  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+};
+
+export async function checkEmailRevertLink(db: Database, unionSlug: string, token: string): Promise<LinkStatus> {
+  return (await inspectLink(db, unionSlug, 'revert_email_change', token.slice(0, 100))).status;
+}
+
+export type EmailRevertOutcome =
+  | { kind: 'invalid'; message: string }
+  | { kind: 'taken'; message: string }
+  | { kind: 'cancelled' }
+  /** `resetToken`: a 「パスワードをリセット」 link for the member to set a new password right away. */
+  | { kind: 'restored'; resetToken: string };
+
+/**
+ * 「心当たりがない場合」: the change was not the member's. A pending change is cancelled (its verify
+ * link stops working). A confirmed one is undone: the old address is back, every session ends, and
+ * the password is revoked (whoever changed the address knew it), so the member sets a new one.
+ * Revert links of later changes die with it (they went to addresses that were not the member's).
+ */
+export async function revertEmailChange(deps: EmailLinkDeps, token: string): Promise<EmailRevertOutcome> {
+  const { db, union } = deps;
+  const { status, link } = await consumeLink(db, union.slug, 'revert_email_change', token.slice(0, 100));
+  if (status !== 'valid' || !link) return { kind: 'invalid', message: INVALID_REVERT_LINK[status as Exclude<LinkStatus, 'valid'>] };
+  const { accountId } = link;
+  const from = link.payload.from;
+  const audit = (action: string, outcome: 'success' | 'failure', detail?: Record<string, unknown>) => recordAudit(db, {
+    unionSlug: union.slug, actor: `member:${accountId}`, action, target: accountId, outcome, ip: deps.ip, detail: { from, to: link.payload.to, ...detail },
+  });
+  await supersedeLinks(db, accountId, 'change_email');
+  await supersedeLinks(db, accountId, 'revert_email_change', { createdAfter: link.createdAt });
+  const account = await findAccount(db, union.slug, accountId);
+  if (!account) return { kind: 'invalid', message: INVALID_REVERT_LINK.unknown };
+  if (account.email === from && account.emailVerified) {
+    await audit('account.email.change_cancelled', 'success');
+    await notify(deps, from, 'メールアドレス変更取り消しのお知らせ', [
+      `${union.name} Webサービスのメールアドレス変更を取り消しました。メールアドレスは変更されていません。`,
+      '念のため、アカウント管理の「ログイン方法変更」からパスワードを変更してください。',
+    ]);
+    return { kind: 'cancelled' };
+  }
+  const taken: EmailRevertOutcome = { kind: 'taken', message: '元のメールアドレスは別のアカウントで使用されているため、戻せませんでした。健康保険組合へご連絡ください。' };
+  if (await isEmailTaken(db, union.slug, from, accountId)) return taken;
+  try {
+    await updateAccount(db, accountId, { email: from, emailVerified: true });
+  } catch {
+    return taken;
+  }
+  await revokePassword(db, accountId);
+  const { endedSessions } = await endSessionsAfterChange(
+    { db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, { accountId, cause: 'email_restored' },
+  );
+  const resetToken = await createResetLink(db, union.slug, accountId);
+  await audit('account.email.restored', 'success', { endedSessions, passwordRevoked: true });
+  await notify(deps, from, 'メールアドレス復元のお知らせ', [
+    `${union.name} Webサービスのメールアドレスを元に戻し、すべての端末からサインアウトしました。`,
+    'これまでのパスワードではログインできません。「パスワードを忘れた方はこちら」から新しいパスワードを設定してください。',
+  ]);
+  return { kind: 'restored', resetToken };
 }

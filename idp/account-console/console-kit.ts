@@ -11,6 +11,7 @@ import { endConsoleSession, loadConsoleSession, saveConsoleSession, type Console
 import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { findMember } from '../members/member-repository.js';
+import { listCredentials } from '../mfa/credentials.js';
 
 export interface Signed {
   session: ConsoleSession & { accountId: string; member: NonNullable<ConsoleSession['member']> };
@@ -19,6 +20,42 @@ export interface Signed {
 }
 
 export const FORM_EXPIRED = 'フォームの有効期限が切れました。もう一度お試しください。';
+
+/**
+ * Every notice a console page can show after a change. The URL carries only the key: no text from
+ * the URL reaches a page (a `?notice=` of any words would be a phishing aid on our own domain).
+ */
+export const NOTICES = {
+  profileChanged: 'プロフィールを変更しました。',
+  passwordChanged: 'パスワードを更新しました。',
+  totpAdded: 'OTPアプリを登録しました。',
+  passkeyAdded: 'パスキーを登録しました。',
+  factorRemoved: '認証方法を削除しました。',
+  othersSignedOut: '他のすべてのセッションからサインアウトしました。',
+  sessionEnded: 'セッションからサインアウトしました。',
+  sessionAlreadyEnded: 'このセッションは既に終了しています。',
+  useLogoutHere: 'この端末のセッションは「ログアウト」で終了してください。',
+} as const;
+
+export type NoticeKey = keyof typeof NOTICES;
+
+const isNoticeKey = (value: unknown): value is NoticeKey => typeof value === 'string' && Object.hasOwn(NOTICES, value);
+
+/** A console path with a notice key, for redirects (and the passkey script's `redirectTo`). */
+export const withNotice = (path: string, key: NoticeKey) => `${path}?notice=${key}`;
+
+/** The factors that are not e-mail OTP (amr values, RFC 8176 and ours). */
+const NON_EMAIL_AMR = ['otp', 'hwk', 'recovery_code'];
+
+export interface SensitiveOptions {
+  /** The change concerns the e-mail address: a member with an app or passkey must have used it (not e-mail OTP). */
+  notByEmail?: boolean;
+}
+
+export interface LoginOptions {
+  /** Asks the IdP to refuse e-mail OTP as the second factor (the e-mail change re-authenticates with another factor). */
+  excludeEmailOtp?: boolean;
+}
 
 /** Only console paths may be returned to after a login (no open redirect). */
 export function safeReturnTo(slug: string, value: unknown): string {
@@ -35,7 +72,7 @@ export function createConsoleKit(registry: ProviderRegistry) {
   const baseUrl = registry.deps.config.baseUrl;
 
   /** Starts an authorization request; `reauth` forces a fresh password + second factor (max_age). */
-  async function startLogin(ctx: UnionContext, returnTo: string, reauthFor?: Signed) {
+  async function startLogin(ctx: UnionContext, returnTo: string, reauthFor?: Signed, options: LoginOptions = {}) {
     const { union } = ctx.state.issuer;
     const config = await consoleConfig(registry, union.slug);
     const existing = await loadConsoleSession(ctx);
@@ -57,6 +94,8 @@ export function createConsoleKit(registry: ProviderRegistry) {
       // A login older than the union's max age makes the IdP ask for the password again; a new login
       // starts at password level, so the second-factor prompt follows.
       ...(reauthFor ? { max_age: String(union.policy.reauthMaxAgeSeconds), login_hint: reauthFor.account.userId ?? '' } : {}),
+      // A fresh login (not single sign-on with the e-mail-code session) that the IdP lets pass only with another factor.
+      ...(options.excludeEmailOtp ? { factor_exclude: 'email_otp', prompt: 'login' } : {}),
     });
     ctx.status = 303;
     ctx.redirect(url.href);
@@ -78,14 +117,23 @@ export function createConsoleKit(registry: ProviderRegistry) {
   }
 
   /** Sensitive changes: a password + second-factor login within the union's max age, else 「続行するには再度認証してください」. */
-  async function recentlyAuthenticated(ctx: UnionContext, signed: Signed, returnTo: string): Promise<boolean> {
+  async function recentlyAuthenticated(ctx: UnionContext, signed: Signed, returnTo: string, options: SensitiveOptions = {}): Promise<boolean> {
     const { union } = ctx.state.issuer;
     const { member } = signed.session;
     const fresh = Date.now() - member.authTime * 1000 <= union.policy.reauthMaxAgeSeconds * 1000;
     const strong = !(await actions.usesSecondFactor(ctx.state.db, union, signed.account)) || levelOf(member.acr) >= 1;
-    if (fresh && strong) return true;
-    await startLogin(ctx, returnTo, signed);
+    // A code mailed to the address being changed proves nothing about the change: use the app or passkey.
+    const excludeEmailOtp = Boolean(options.notByEmail) && await hasNonEmailFactor(ctx, signed);
+    const factorOk = !excludeEmailOtp || member.amr.some((m) => NON_EMAIL_AMR.includes(m));
+    if (fresh && strong && factorOk) return true;
+    await startLogin(ctx, returnTo, signed, { excludeEmailOtp });
     return false;
+  }
+
+  /** Does the member have a factor the union allows other than e-mail OTP (an authenticator app or a passkey)? */
+  async function hasNonEmailFactor(ctx: UnionContext, signed: Signed): Promise<boolean> {
+    const { allowed } = ctx.state.issuer.union.policy.mfa;
+    return (await listCredentials(ctx.state.db, signed.account.id)).some((c) => allowed.includes(c.type));
   }
 
   const csrfOf = (signed: Signed, secret: string) => csrfToken(secret, `console:${signed.session.id}`);
@@ -98,26 +146,27 @@ export function createConsoleKit(registry: ProviderRegistry) {
     showConsolePage(ctx, view, status, { memberName: signed.name, csrf: csrfOf(signed, ctx.state.csrfSecret), ...locals });
   const deps = (ctx: UnionContext, signed: Signed): actions.ConsoleDeps => ({
     db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, issuerUrl: ctx.state.issuer.provider.issuer,
-    ip: clientIp(ctx), account: signed.account, session: signed.session, dataKey: ctx.state.dataKey, codeKey: ctx.state.csrfSecret,
+    ip: clientIp(ctx), userAgent: ctx.get('user-agent'), account: signed.account, session: signed.session, dataKey: ctx.state.dataKey, codeKey: ctx.state.csrfSecret,
   });
-  const done = (ctx: UnionContext, path: string, notice: string) => {
+  const done = (ctx: UnionContext, path: string, notice: NoticeKey) => {
     ctx.status = 303;
-    ctx.redirect(`${base(ctx)}${path}?notice=${encodeURIComponent(notice)}`);
+    ctx.redirect(withNotice(`${base(ctx)}${path}`, notice));
   };
-  const notice = (ctx: UnionContext) => (typeof ctx.query.notice === 'string' ? ctx.query.notice.slice(0, 200) : undefined);
+  /** The notice named by `?notice=<key>`; anything else shows nothing. */
+  const notice = (ctx: UnionContext): string | undefined => (isNoticeKey(ctx.query.notice) ? NOTICES[ctx.query.notice] : undefined);
 
   /** A sensitive page (GET): the signed-in member, recently authenticated; otherwise redirected to log in. */
-  async function sensitivePage(ctx: UnionContext): Promise<Signed | undefined> {
+  async function sensitivePage(ctx: UnionContext, options: SensitiveOptions = {}): Promise<Signed | undefined> {
     const signed = await signedIn(ctx);
-    return signed && (await recentlyAuthenticated(ctx, signed, ctx.path)) ? signed : undefined;
+    return signed && (await recentlyAuthenticated(ctx, signed, ctx.path, options)) ? signed : undefined;
   }
 
   /** A sensitive form's POST: as sensitivePage, with a checked CSRF token; a re-authentication returns to the form. */
-  async function sensitiveForm(ctx: UnionContext): Promise<{ signed: Signed; form: Record<string, string | undefined> } | undefined> {
+  async function sensitiveForm(ctx: UnionContext, options: SensitiveOptions = {}): Promise<{ signed: Signed; form: Record<string, string | undefined> } | undefined> {
     const signed = await signedIn(ctx);
     if (!signed) return undefined;
     const form = await trustedForm(ctx, signed);
-    return (await recentlyAuthenticated(ctx, signed, ctx.path)) ? { signed, form } : undefined;
+    return (await recentlyAuthenticated(ctx, signed, ctx.path, options)) ? { signed, form } : undefined;
   }
 
   /** The JSON endpoints (passkey) send the CSRF token in a header. */

@@ -86,3 +86,8 @@ export async function endConsoleSession(ctx: UnionContext, session: ConsoleSessi
 export async function endOtherConsoleSessions(db: Database, unionSlug: string, accountId: string, keepId: string): Promise<void> {
   await db('account_console_sessions').where({ union_slug: unionSlug, account_id: accountId }).whereNot({ id: keepId }).delete();
 }
+
+/** Signs the member out of the console everywhere (a change reported as not theirs). */
+export async function endAllConsoleSessions(db: Database, unionSlug: string, accountId: string): Promise<void> {
+  await db('account_console_sessions').where({ union_slug: unionSlug, account_id: accountId }).delete();
+}

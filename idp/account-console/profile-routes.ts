@@ -11,6 +11,9 @@ import { type ConsoleKit, FORM_EXPIRED, type Signed } from './console-kit.js';
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
   const { base, signedIn, recentlyAuthenticated, sensitivePage, sensitiveForm, trustedForm, page, deps, done, notice } = kit;
+  const linkDeps = (ctx: UnionContext): actions.EmailLinkDeps => ({
+    db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, ip: clientIp(ctx),
+  });
 
   const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: string[], values?: Record<string, string>) => {
     const row = await ctx.state.db('accounts').where({ id: signed.account.id }).first('language');
@@ -43,21 +46,22 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
       ctx.status = 303;
       return ctx.redirect(`${base(ctx)}/${outcome.enrol}`);
     }
-    return done(ctx, '/profile', 'プロフィールを変更しました。');
+    return done(ctx, '/profile', 'profileChanged');
   });
 
   const emailForm = (ctx: UnionContext, signed: Signed, status: number, errors?: string[], email?: string) => page(ctx, signed, 'email', status, {
     title: 'メールアドレスの変更', errors, email: email ?? signed.account.email ?? '',
   });
 
+  // A member with an app or passkey re-authenticates with it: an e-mail code is no proof for an e-mail change.
   router.get('/email', async (ctx) => {
-    const signed = await sensitivePage(ctx);
+    const signed = await sensitivePage(ctx, { notByEmail: true });
     if (!signed) return;
     return emailForm(ctx, signed, 200);
   });
 
   router.post('/email', async (ctx) => {
-    const sensitive = await sensitiveForm(ctx);
+    const sensitive = await sensitiveForm(ctx, { notByEmail: true });
     if (!sensitive) return;
     const { signed, form } = sensitive;
     const email = (form.email ?? '').trim().slice(0, 300);
@@ -78,10 +82,32 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
   router.post('/email/verify/:token', async (ctx) => {
     const form = await readForm(ctx);
     if (!isValidCsrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`, form.csrf)) ctx.throw(403, FORM_EXPIRED);
-    const outcome = await actions.confirmEmailChange({
-      db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, ip: clientIp(ctx),
-    }, ctx.params.token);
+    const outcome = await actions.confirmEmailChange(linkDeps(ctx), ctx.params.token);
     if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', outcome.kind === 'taken' ? 409 : 410, { title: 'URL 無効', message: outcome.message });
     return showConsolePage(ctx, 'message', 200, { title: 'メールアドレスの変更', message: 'メールアドレスを変更しました。', retry: `${base(ctx)}/profile`, retryLabel: 'プロフィール変更へ' });
+  });
+
+  // 「心当たりがない場合」, mailed to the old address: GET shows a button, POST cancels or restores.
+  router.get('/email/revert/:token', async (ctx) => {
+    const status = await actions.checkEmailRevertLink(ctx.state.db, ctx.state.issuer.union.slug, ctx.params.token);
+    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: actions.INVALID_REVERT_LINK[status] });
+    return showConsolePage(ctx, 'email-revert', 200, {
+      title: 'メールアドレス変更の取り消し', csrf: csrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`), token: ctx.params.token,
+    });
+  });
+
+  router.post('/email/revert/:token', async (ctx) => {
+    const form = await readForm(ctx);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`, form.csrf)) ctx.throw(403, FORM_EXPIRED);
+    const outcome = await actions.revertEmailChange(linkDeps(ctx), ctx.params.token);
+    const title = 'メールアドレス変更の取り消し';
+    if (outcome.kind === 'invalid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: outcome.message });
+    if (outcome.kind === 'taken') return showConsolePage(ctx, 'message', 409, { title, message: outcome.message });
+    if (outcome.kind === 'cancelled') {
+      return showConsolePage(ctx, 'message', 200, { title, message: 'メールアドレスの変更を取り消しました。メールアドレスは変更されていません。念のため、パスワードを変更してください。' });
+    }
+    // The old password no longer works: straight to setting a new one.
+    ctx.status = 303;
+    ctx.redirect(`/u/${ctx.state.issuer.union.slug}/recovery/password/${outcome.resetToken}`);
   });
 }

@@ -4,6 +4,8 @@ import type { ProviderRegistry } from '../oidc/provider-registry.js';
 import { createConsoleKit } from './console-kit.js';
 import { loginRoutes } from './login-routes.js';
 import { profileRoutes } from './profile-routes.js';
+import { reportRoutes } from './report-routes.js';
+import { recoveryCodeRoutes } from './recovery-code-routes.js';
 import { securityRoutes } from './security-routes.js';
 import { sessionRoutes } from './session-routes.js';
 
@@ -29,7 +31,9 @@ export function accountConsoleRouter(registry: ProviderRegistry): Router<UnionSt
     return page(ctx, signed, 'home', 200, { title: 'アカウント管理', notice: notice(ctx) });
   });
   securityRoutes(router, kit);
+  recoveryCodeRoutes(router, kit);
   sessionRoutes(router, kit);
   profileRoutes(router, kit);
+  reportRoutes(router);
   return router;
 }

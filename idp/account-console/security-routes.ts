@@ -4,10 +4,11 @@ import { readJson } from '../http/body.js';
 import type { UnionContext, UnionState } from '../http/context.js';
 import { MFA_LABELS } from '../interactions/steps/user-id.js';
 import { listCredentials } from '../mfa/credentials.js';
+import { recoveryCodeSummary } from '../mfa/recovery-codes.js';
 import { saveConsoleSession } from './console-session.js';
 import { formatDate } from './pages.js';
 import * as actions from './actions.js';
-import type { ConsoleKit, Signed } from './console-kit.js';
+import { type ConsoleKit, type Signed, withNotice } from './console-kit.js';
 
 /** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
 export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -25,6 +26,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
       allowed: union.policy.mfa.allowed, labels: MFA_LABELS,
       passkeys: credentials.filter((c) => c.type === 'passkey'), apps: credentials.filter((c) => c.type === 'totp'),
       email: signed.account.emailVerified ? signed.account.email : null,
+      recoveryCodes: union.policy.mfa.recoveryCodes ? await recoveryCodeSummary(db, signed.account.id) : null,
     });
   });
 
@@ -47,7 +49,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
       password: form.password ?? '', confirmation: form.confirmation ?? '', signOutEverywhere: form.signOutEverywhere === 'yes',
     });
     if (outcome.errors) return passwordForm(ctx, signed, 400, outcome.errors);
-    return done(ctx, '/security', 'パスワードを更新しました。');
+    return done(ctx, '/security', 'passwordChanged');
   });
 
   // 設定: authenticator app (TOTP); the set-up is bound to this console session, not to an interaction.
@@ -72,7 +74,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     });
     if (!result.ok) return totpForm(ctx, signed, 400, result.error);
     if (signed.session.prefer) await saveConsoleSession(ctx, { ...signed.session, prefer: undefined });
-    return done(ctx, '/security', 'OTPアプリを登録しました。');
+    return done(ctx, '/security', 'totpAdded');
   });
 
   // 設定: passkey (WebAuthn registration through the browser's script, JSON like the login's).
@@ -100,7 +102,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const result = await actions.addPasskey(deps(ctx, signed), { label: String(body.label ?? '').slice(0, 100), response: body.response as RegistrationResponseJSON });
     if (result.ok && signed.session.prefer) await saveConsoleSession(ctx, { ...signed.session, prefer: undefined });
     ctx.status = result.ok ? 200 : 400;
-    ctx.body = result.ok ? { redirectTo: `${base(ctx)}/security?notice=${encodeURIComponent('パスキーを登録しました。')}` } : { error: result.error };
+    ctx.body = result.ok ? { redirectTo: withNotice(`${base(ctx)}/security`, 'passkeyAdded') } : { error: result.error };
   });
 
   // 削除 → re-authentication → 削除する / 戻る
@@ -125,6 +127,6 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const outcome = await actions.removeFactor(deps(ctx, signed), ctx.params.id);
     if (outcome.kind === 'not_found') ctx.throw(404, 'この認証方法は見つかりません。');
     if (outcome.kind === 'last_factor') return deletionPage(ctx, signed, 409, outcome.message);
-    return done(ctx, '/security', '認証方法を削除しました。');
+    return done(ctx, '/security', 'factorRemoved');
   });
 }

@@ -23,16 +23,16 @@ export function sessionRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     const signed = await signedIn(ctx);
     if (!signed) return;
     await trustedForm(ctx, signed);
-    const ended = await actions.signOutOthers(deps(ctx, signed));
-    return done(ctx, '/sessions', `他の${ended}件のセッションからサインアウトしました。`);
+    await actions.signOutOthers(deps(ctx, signed));
+    return done(ctx, '/sessions', 'othersSignedOut');
   });
 
   router.post('/sessions/:uid/end', async (ctx) => {
     const signed = await signedIn(ctx);
     if (!signed) return;
     await trustedForm(ctx, signed);
-    if (ctx.params.uid === signed.session.member.idpSessionUid) return done(ctx, '/sessions', 'この端末のセッションは「ログアウト」で終了してください。');
+    if (ctx.params.uid === signed.session.member.idpSessionUid) return done(ctx, '/sessions', 'useLogoutHere');
     const ended = await actions.signOutOne(deps(ctx, signed), ctx.params.uid);
-    return done(ctx, '/sessions', ended ? 'セッションからサインアウトしました。' : 'このセッションは既に終了しています。');
+    return done(ctx, '/sessions', ended ? 'sessionEnded' : 'sessionAlreadyEnded');
   });
 }

@@ -106,6 +106,8 @@ export async function updateAccount(db: Database, accountId: string, changes: Ac
     user_id: c.userId === undefined ? undefined : normalizeLoginId(c.userId),
     password_hash: c.passwordHash,
     password_changed_at: c.passwordHash === undefined ? undefined : now,
+    // A password of the member's own replaces a migrated member's initial password for good.
+    initial_password_expires_at: c.passwordHash === undefined ? undefined : null,
     must_change_password: c.mustChangePassword,
     email: c.email?.toLowerCase(),
     email_verified_at: when(c.emailVerified),
@@ -114,6 +116,11 @@ export async function updateAccount(db: Database, accountId: string, changes: Ac
     first_login_completed_at: when(c.firstLoginCompleted),
   }).filter(([, v]) => v !== undefined));
   await db('accounts').where({ id: accountId }).update({ ...values, updated_at: now });
+}
+
+/** The account's password is a migrated member's initial password, usable until `expiresAt`. */
+export async function markInitialPassword(db: Database, accountId: string, expiresAt: number): Promise<void> {
+  await db('accounts').where({ id: accountId }).update({ initial_password_expires_at: expiresAt, updated_at: Date.now() });
 }
 
 /** Sets the member's own user ID and password hash (migration, demo set-up, tests). */
@@ -127,4 +134,19 @@ export async function setLoginCredentials(
     passwordHash: credentials.passwordHash,
     ...(credentials.email ? { email: credentials.email, emailVerified: true } : {}),
   });
+}
+
+/** The member reported a change as not theirs: the union's admins should look at the account (kept until they do). */
+export async function requestAttention(db: Database, accountId: string): Promise<void> {
+  const now = Date.now();
+  await db('accounts').where({ id: accountId }).update({ attention_requested_at: now, updated_at: now });
+}
+
+/**
+ * Nobody can log in with the current password any more (whoever took the account over may know
+ * it): only a reset link sets a new one.
+ */
+export async function revokePassword(db: Database, accountId: string): Promise<void> {
+  const now = Date.now();
+  await db('accounts').where({ id: accountId }).update({ password_hash: null, password_changed_at: now, updated_at: now });
 }

@@ -46,7 +46,7 @@ export function lockoutState(account: { failedAttempts: number; lockedAt: number
 }
 
 export async function unlock(db: Database, accountId: string): Promise<void> {
-  await db('accounts').where({ id: accountId }).update({ failed_attempts: 0, locked_at: null, updated_at: Date.now() });
+  await db('accounts').where({ id: accountId }).update({ failed_attempts: 0, mfa_failed_attempts: 0, locked_at: null, updated_at: Date.now() });
 }
 
 export type GuardedCheck = 'ok' | 'wrong' | 'locked';
@@ -69,4 +69,27 @@ export async function checkUnderLockout(
     return 'locked';
   }
   return 'wrong';
+}
+
+/**
+ * Checks a second-factor answer (code, assertion) under its own count: a correct password never
+ * clears it, only a passed factor (the end of a complete login) does. Reaching `mfaThreshold`
+ * locks the account like a password lockout, so guessing codes has a hard end.
+ */
+export async function checkSecondFactorUnderLockout(
+  db: Database, accountId: string, thresholds: { password: number; mfa: number }, check: () => Promise<boolean>,
+): Promise<GuardedCheck> {
+  const reserved = await db('accounts').where({ id: accountId })
+    .andWhere('failed_attempts', '<', thresholds.password)
+    .andWhere('mfa_failed_attempts', '<', thresholds.mfa)
+    .increment('mfa_failed_attempts', 1);
+  if (reserved !== 1) return 'locked';
+  if (await check()) {
+    await db('accounts').where({ id: accountId }).update({ mfa_failed_attempts: 0 });
+    return 'ok';
+  }
+  const locked = await db('accounts').where({ id: accountId })
+    .andWhere('mfa_failed_attempts', '>=', thresholds.mfa).whereNull('locked_at')
+    .update({ locked_at: Date.now(), failed_attempts: thresholds.password });
+  return locked === 1 ? 'locked' : 'wrong';
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../../migrations/database.js';
 import type { Member } from '../members/member-repository.js';
 import { toMember } from '../members/member-repository.js';
-import { ensureAccount, isLoginIdTaken, normalizeLoginId, updateAccount } from './account-repository.js';
+import { ensureAccount, isLoginIdTaken, markInitialPassword, normalizeLoginId, updateAccount } from './account-repository.js';
 import { emailFormatErrors } from './field-rules.js';
 import { hashPassword } from './password-hasher.js';
 
@@ -19,10 +19,13 @@ export type MigrationResult =
   | { ok: false; details: { field: string; message: string }[] };
 
 /**
- * Brings members of the old service over with their user IDs. They log in with the initial
- * password and then walk the first-login journey, minus what they already have. All or nothing.
+ * Brings members of the old service over with their user IDs and the address they had verified
+ * there. The initial password is card data, so it is never enough: it expires with the union's
+ * temporary-credential days, and it opens a login only together with a code mailed to that address
+ * (idp/mfa/requirement.ts). Then the member walks the first-login journey, minus what they already
+ * have. All or nothing.
  */
-export async function importMigratedAccounts(db: Database, unionSlug: string, rows: MigratedAccountInput[]): Promise<MigrationResult> {
+export async function importMigratedAccounts(db: Database, unionSlug: string, rows: MigratedAccountInput[], validDays: number): Promise<MigrationResult> {
   const details: { field: string; message: string }[] = [];
   const members: Member[] = [];
   const seen = new Set<string>();
@@ -45,8 +48,9 @@ export async function importMigratedAccounts(db: Database, unionSlug: string, ro
   const accounts = await db.transaction(async (trx) => Promise.all(rows.map(async (row, i) => {
     const account = await ensureAccount(trx, unionSlug, members[i].id);
     await updateAccount(trx, account.id, {
-      userId: row.userId, passwordHash: hashes[i], mustChangePassword: true, ...(row.email ? { email: row.email } : {}),
+      userId: row.userId, passwordHash: hashes[i], mustChangePassword: true, ...(row.email ? { email: row.email, emailVerified: true } : {}),
     });
+    await markInitialPassword(trx, account.id, Date.now() + validDays * 24 * 60 * 60_000);
     return { accountId: account.id, memberId: members[i].id, userId: normalizeLoginId(row.userId) };
   })));
   return { ok: true, accounts };

@@ -9,7 +9,16 @@ export type LinkPurpose =
   /** Not mailed: shown only on the page a used 'recover_user_id' link opens (its パスワード初期化 button). */
   | 'issue_temporary_password'
   /** Account console: confirms a new address before it replaces the old one (payload.email). */
-  | 'change_email';
+  | 'change_email'
+  /**
+   * 「心当たりがない場合」, mailed to the old address when a change is requested (payload.from, .to):
+   * cancels the change or restores the old address. Never superseded by a later change's link.
+   */
+  | 'revert_email_change'
+  /** A member with no usable second factor proves the verified address before setting one up at login (payload.chain). */
+  | 'setup_factor'
+  /** 「お心当たりがない場合」 in a factor-change notice: ends every session, flags the account. */
+  | 'report_factor_change';
 
 export type LinkStatus = 'valid' | 'used' | 'expired' | 'superseded' | 'unknown';
 
@@ -33,11 +42,12 @@ const toLink = (r: LinkRow): OneTimeLink => ({
 
 /**
  * Creates a single-use link token (only its hash is stored). A newer link of the same purpose
- * makes the account's older ones useless.
+ * makes the account's older ones useless, unless `supersede: false` (each notice's report link
+ * must keep working after the next notice).
  */
 export async function createLink(
   db: Database,
-  args: { unionSlug: string; accountId: string; purpose: LinkPurpose; ttlMs: number; payload?: Record<string, string> },
+  args: { unionSlug: string; accountId: string; purpose: LinkPurpose; ttlMs: number; payload?: Record<string, string>; supersede?: boolean },
 ): Promise<{ token: string; link: OneTimeLink }> {
   const token = crypto.randomBytes(32).toString('base64url');
   const now = Date.now();
@@ -46,8 +56,10 @@ export async function createLink(
     token_hash: hashToken(token), payload: JSON.stringify(args.payload ?? {}), created_at: now, expires_at: now + args.ttlMs,
   };
   await db.transaction(async (trx) => {
-    await trx('one_time_links').where({ account_id: args.accountId, purpose: args.purpose })
-      .whereNull('used_at').whereNull('superseded_at').update({ superseded_at: now });
+    if (args.supersede !== false) {
+      await trx('one_time_links').where({ account_id: args.accountId, purpose: args.purpose })
+        .whereNull('used_at').whereNull('superseded_at').update({ superseded_at: now });
+    }
     await trx('one_time_links').insert(row);
   });
   return { token, link: toLink({ ...row, used_at: null, superseded_at: null }) };
@@ -87,4 +99,25 @@ export async function pendingLink(db: Database, accountId: string, purpose: Link
     .whereNull('used_at').whereNull('superseded_at').andWhere('expires_at', '>', Date.now())
     .orderBy('created_at', 'desc').first();
   return row && toLink(row);
+}
+
+/**
+ * Has a link of these purposes, created for the login `chainId` (payload.chain), been used? A
+ * mailed link proves the mailbox to the login that asked for it, and to no other.
+ */
+export async function usedLinkOfChain(db: Database, accountId: string, purposes: readonly LinkPurpose[], chainId: string): Promise<boolean> {
+  const rows: Array<{ payload: string }> = await db('one_time_links').where({ account_id: accountId })
+    .whereIn('purpose', [...purposes]).whereNotNull('used_at')
+    .andWhere('created_at', '>', Date.now() - 24 * 60 * 60_000).select('payload');
+  return rows.some((r) => (JSON.parse(r.payload) as Record<string, string>).chain === chainId);
+}
+
+/**
+ * Makes the account's live links of a purpose useless (a cancelled change); with `createdAfter`,
+ * only those created after that moment.
+ */
+export async function supersedeLinks(db: Database, accountId: string, purpose: LinkPurpose, options: { createdAfter?: number } = {}): Promise<void> {
+  const query = db('one_time_links').where({ account_id: accountId, purpose }).whereNull('used_at').whereNull('superseded_at');
+  if (options.createdAfter !== undefined) query.andWhere('created_at', '>', options.createdAfter);
+  await query.update({ superseded_at: Date.now() });
 }

@@ -133,10 +133,24 @@ export async function findTemporaryCredential(
   return db('temporary_credentials').where({ union_slug: unionSlug, login_id: loginId }).first();
 }
 
-/** The hash of the account's usable temporary password, if it has one. */
-export async function liveTemporaryPasswordHash(db: Database, accountId: string): Promise<string | undefined> {
-  const row = await db('temporary_credentials').where({ account_id: accountId }).whereNull('revoked_at').first('password_hash');
+/** The hash of the account's newest temporary password, used or not (a new password must differ from it). */
+export async function latestTemporaryPasswordHash(db: Database, accountId: string): Promise<string | undefined> {
+  const row = await db('temporary_credentials').where({ account_id: accountId }).orderBy('issued_at', 'desc').first('password_hash');
   return row?.password_hash;
+}
+
+/**
+ * Uses a postcard's credential: one conditional UPDATE, so of two logins racing with the same
+ * card only one gets in; the account must then set a new password in that login.
+ */
+export async function consumeTemporaryCredential(db: Database, accountId: string, credentialId: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const used = await trx('temporary_credentials').where({ id: credentialId, account_id: accountId }).whereNull('revoked_at')
+      .update({ revoked_at: Date.now() });
+    if (used !== 1) return false;
+    await trx('accounts').where({ id: accountId }).update({ must_change_password: true, updated_at: Date.now() });
+    return true;
+  });
 }
 
 /** The journey is complete: temporary credentials stop working. */

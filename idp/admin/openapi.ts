@@ -40,7 +40,7 @@ export function openApiDocument(issuer: string) {
         },
       },
       '/accounts': {
-        get: { summary: 'Find an account by user ID', parameters: [{ name: 'user_id', in: 'query', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'matching accounts (zero or one)' }, 400: error } },
+        get: { summary: 'Find an account by user ID', parameters: [{ name: 'user_id', in: 'query', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'matching accounts (zero or one)', ...json({ type: 'object', properties: { accounts: { type: 'array', items: { $ref: '#/components/schemas/Account' } } } }) }, 400: error } },
       },
       '/accounts/{accountId}/lockout': {
         get: { summary: 'Read the lockout state', parameters: [idParam('accountId')], responses: { 200: { description: 'state', ...json(lockout) }, 404: error } },
@@ -57,10 +57,10 @@ export function openApiDocument(issuer: string) {
         },
       },
       '/accounts/{accountId}/credentials': {
-        get: { summary: 'List the account\'s second factors (no secrets)', parameters: [idParam('accountId')], responses: { 200: { description: 'credentials' }, 404: error } },
+        get: { summary: 'List the account\'s second factors (no secrets) and `recoveryCodesRemaining`, the unused recovery codes (0 when none were generated)', parameters: [idParam('accountId')], responses: { 200: { description: 'credentials' }, 404: error } },
       },
       '/accounts/{accountId}/mfa/reset': {
-        post: { summary: 'Lost phone: remove passkeys and authenticator apps, forget the chosen method, end all sessions; the member sets up a method at the next login', parameters: [idParam('accountId')], responses: { 200: { description: 'reset' }, 404: error } },
+        post: { summary: 'Lost phone: remove passkeys, authenticator apps and recovery codes, forget the chosen method, end all sessions; the member sets up a method at the next login and is mailed a notice (from info@) with a link to report the reset as not theirs', parameters: [idParam('accountId')], responses: { 200: { description: 'reset' }, 404: error } },
       },
       '/accounts/{accountId}/sessions': {
         get: { summary: 'List the account\'s IdP sessions', parameters: [idParam('accountId')], responses: { 200: { description: 'sessions' }, 404: error } },
@@ -121,6 +121,17 @@ export function openApiDocument(issuer: string) {
         },
         Terms: { type: 'object', properties: { version: { type: 'integer' }, title: { type: 'string' }, body: { type: 'string' }, publishedAt: { type: 'integer' } } },
         MemberRef: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, created: { type: 'boolean' } } },
+        Account: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', format: 'uuid' }, memberId: { type: 'string', format: 'uuid' },
+            userId: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, lockout: lockout,
+            attentionRequestedAt: {
+              type: ['string', 'null'], format: 'date-time',
+              description: 'When the member used the 「お心当たりがない場合」 link of a factor-change notice: every session was ended and the union should contact the member. Null otherwise.',
+            },
+          },
+        },
         Lockout: { type: 'object', properties: { locked: { type: 'boolean' }, failedAttempts: { type: 'integer' }, threshold: { type: 'integer' }, lockedAt: { type: ['integer', 'null'] } } },
       },
     },

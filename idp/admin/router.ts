@@ -8,6 +8,8 @@ import { listAudit, recordAudit } from '../audit/audit-log.js';
 import { clientIp } from '../http/context.js';
 import { findMember, renameMember, upsertMembers } from '../members/member-repository.js';
 import { listCredentials, removeAllCredentials } from '../mfa/credentials.js';
+import { deleteRecoveryCodes, remainingRecoveryCodes } from '../mfa/recovery-codes.js';
+import { announceFactorChange } from '../mfa/factor-notice.js';
 import { endAllSessions, listSessions } from '../accounts/sessions.js';
 import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
 import { authenticateAdmin } from './authenticate.js';
@@ -135,6 +137,7 @@ export function adminRouters(): Router<AdminState>[] {
       preferredMethod: account.preferredMfa,
       emailOtp: account.emailVerified,
       credentials: credentials.map((c) => ({ id: c.id, type: c.type, label: c.label, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
+      recoveryCodesRemaining: await remainingRecoveryCodes(ctx.state.db, account.id),
     };
   });
 
@@ -146,11 +149,16 @@ export function adminRouters(): Router<AdminState>[] {
     // and every session (possibly on the lost phone) ends.
     const { removed, ended } = await db.transaction(async (trx) => {
       const count = await removeAllCredentials(trx, account.id);
+      // Recovery codes are second factors too: a reset leaves none of the old ones.
+      await deleteRecoveryCodes(trx, account.id);
       await trx('accounts').where({ id: account.id }).update({ preferred_mfa: null, updated_at: Date.now() });
       return { removed: count, ended: await endAllSessions(trx, union.slug, account.id) };
     });
     const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
     ctx.state.audit.detail = { removed, endedSessions: ended.length, relyingParties };
+    await announceFactorChange({ db, mailer: ctx.state.mailer, union, issuerUrl: ctx.state.issuer.provider.issuer }, account, {
+      kind: 'reset', method: 'all', actor: 'admin', ip: clientIp(ctx),
+    });
     ctx.body = { removedCredentials: removed };
   });
 
@@ -172,7 +180,7 @@ export function adminRouters(): Router<AdminState>[] {
   api.post('/migrated-accounts', async (ctx: AdminContext) => {
     ctx.state.audit.action = 'admin.account.migrate';
     const { accounts } = parse(schemas.migratedAccounts, await jsonBody(ctx));
-    const result = await importMigratedAccounts(ctx.state.db, ctx.state.issuer.union.slug, accounts);
+    const result = await importMigratedAccounts(ctx.state.db, ctx.state.issuer.union.slug, accounts, ctx.state.issuer.union.policy.temporaryCredentialDays);
     if (!result.ok) throw new ApiError(400, 'validation_failed', 'The request has invalid fields; see details.', result.details);
     ctx.state.audit.detail = { count: result.accounts.length };
     ctx.body = { accounts: result.accounts };
@@ -227,5 +235,7 @@ function accountView(ctx: AdminContext, account: ReturnType<typeof toAccount>) {
     userId: account.userId,
     email: account.email,
     lockout: lockoutState(account, ctx.state.issuer.union.policy.lockoutThreshold),
+    // The member reported a factor change as not theirs (the notice mail's link).
+    attentionRequestedAt: account.attentionRequestedAt === null ? null : new Date(account.attentionRequestedAt).toISOString(),
   };
 }

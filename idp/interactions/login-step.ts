@@ -7,6 +7,7 @@ export const LOGIN_MESSAGES: Record<Exclude<PasswordLoginResult, { ok: true }>['
   invalid: '無効なユーザIDまたはパスワードです。',
   locked: 'アカウントがロックされています。ご加入の健康保険組合（組合管理者）へお問い合わせください。',
   temporary_expired: '仮パスワードの有効期限が切れています。健康保険組合に仮ユーザID・仮パスワードの再発行をご依頼ください。',
+  no_mailbox: '確認済みのメールアドレスが登録されていないため、初期パスワードではログインできません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の発行をご依頼ください。',
 };
 
 export interface LoginView {

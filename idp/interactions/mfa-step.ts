@@ -1,93 +1,131 @@
 import Router from '@koa/router';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { checkUnderLockout } from '../accounts/lockout.js';
+import { updateAccount } from '../accounts/account-repository.js';
+import { checkSecondFactorUnderLockout } from '../accounts/lockout.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { readForm, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
-import type { MfaContext, FactorCheck } from '../mfa/context.js';
-import { listCredentials } from '../mfa/credentials.js';
-import { emailOtpSent, EMAIL_OTP_MINUTES, sendEmailOtp, verifyEmailOtp } from '../mfa/email-otp.js';
-import { METHOD_AUTHENTICATION } from '../mfa/levels.js';
-import { passkeyAuthenticationOptions, passkeyRegistrationOptions, registerPasskey, verifyPasskey } from '../mfa/passkey.js';
-import { CODE_CHECK_LIMITS, takeAttempt } from '../mfa/rate-limit.js';
-import { mfaRequirement, type MfaRequirement } from '../mfa/requirement.js';
-import { completeTotpSetup, startTotpSetup, verifyTotp } from '../mfa/totp.js';
+import type { MfaContext } from '../mfa/context.js';
+import { sendEmailOtp } from '../mfa/email-otp.js';
+import { announceFactorChange } from '../mfa/factor-notice.js';
+import { factorOf, type FactorInput, type SecondFactor } from '../mfa/factors.js';
+import type { FactorMethod } from '../mfa/levels.js';
+import { loginProof, loginWithProof, mfaStateOf, type LoginMfaState } from '../mfa/login-proof.js';
+import { CODE_CHECK_LIMITS, takeAttemptOrWait } from '../mfa/rate-limit.js';
+import { nextSecondFactorStep, type MfaNext } from '../mfa/requirement.js';
 import { SecretBox } from '../security/encryption.js';
-import type { MfaMethod } from '../unions/policy.js';
+import { mailSetupLink, setupLinkPending } from './setup-link.js';
 import { LOCKED_MESSAGE } from './steps/birthdate.js';
 import { loadStepContext, MFA_PROMPT } from './steps/journey.js';
 import { MFA_LABELS } from './steps/user-id.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
-const TOO_MANY = 'ワンタイムパスワードの確認回数が上限に達しました。しばらくしてからもう一度お試しください。';
+export const FACTOR_LABELS: Record<FactorMethod, string> = { ...MFA_LABELS, recovery_code: 'リカバリーコード' };
 
-async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<MfaContext & { requirement: MfaRequirement }> {
+const BLOCKED: Record<Extract<MfaNext, { kind: 'blocked' | 'journey_first' }>['kind'] | 'passkey_not_allowed', string> = {
+  blocked: 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。',
+  journey_first: 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。',
+  passkey_not_allowed: 'このアプリケーションは生体認証（パスキー）でのログインを求めていますが、ご加入の健康保険組合ではパスキーを利用できません。',
+};
+
+/** Everything the second-factor screens need for one member in one interaction. */
+interface MfaStepContext extends MfaContext {
+  state: LoginMfaState;
+  proof: LoginMfaState['proven'];
+  next: MfaNext;
+  remember: boolean;
+  chainId: string | undefined;
+  userAgent: string;
+  ip: string;
+}
+
+async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<MfaStepContext> {
   const { issuer, db, mailer, csrfSecret } = ctx.state;
+  const ip = clientIp(ctx);
   const step = interaction.session?.accountId && await loadStepContext(
-    { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx) }, issuer.union, interaction.session.accountId,
+    { db, mailer, issuerUrl: issuer.provider.issuer, ip }, issuer.union, interaction.session.accountId,
   );
   if (!step) ctx.throw(400, 'ログインの有効期限が切れました。もう一度ログインしてください。');
-  const requirement = await mfaRequirement(db, issuer.union, step.account, { acr: interaction.session?.acr }, interaction.params.acr_values);
+  const chainId = (interaction as { cid?: string }).cid;
+  const state = mfaStateOf(interaction.lastSubmission);
+  const proof = await loginProof(db, step.account.id, { result: interaction.lastSubmission, chainId });
+  const next = await nextSecondFactorStep(db, issuer.union, step.account, {
+    sessionAcr: interaction.session?.acr, proof, deferred: state.deferred,
+    acrValues: interaction.params.acr_values, excludeEmailOtp: interaction.params.factor_exclude === 'email_otp',
+  });
   return {
-    ...step, requirement, interactionUid: interaction.uid, issuerUrl: issuer.provider.issuer,
-    box: new SecretBox(ctx.state.dataKey), codeKey: csrfSecret,
+    ...step, ip, state, proof, next, chainId, userAgent: ctx.get('user-agent'),
+    remember: (interaction.lastSubmission?.login as { remember?: boolean } | undefined)?.remember ?? true,
+    interactionUid: interaction.uid, issuerUrl: issuer.provider.issuer, box: new SecretBox(ctx.state.dataKey), codeKey: csrfSecret,
   };
 }
 
-/**
- * 「次回ログイン時に設定する」: a member who chose an app or a passkey may set it up at a later login
- * and pass this one with an e-mail code instead, when that meets what the login needs (not for a
- * phishing-resistant request). The choice stays, so the next login offers the set-up again.
- */
-const canDefer = ({ requirement }: { requirement: MfaRequirement }) =>
-  Boolean(requirement.enrol) && requirement.neededLevel < 2 && requirement.available.includes('email_otp');
-
-/** The method shown: the one being enrolled (unless deferred), else the one asked for, else the member's preferred one. */
-function chosenMethod(m: MfaContext & { requirement: MfaRequirement }, asked: unknown): MfaMethod | undefined {
-  const { enrol, available, neededLevel } = m.requirement;
-  if (enrol) return asked === 'email_otp' && canDefer(m) ? 'email_otp' : enrol;
-  const usable = neededLevel >= 2 ? available.filter((x) => x === 'passkey') : available;
-  return usable.find((x) => x === asked) ?? usable.find((x) => x === m.account.preferredMfa) ?? usable[0];
+/** The interaction result that carries this login's second-factor state and what it proved into the session. */
+function resultOf(m: MfaStepContext, changes: LoginMfaState) {
+  const mfa = { ...m.state, ...changes };
+  const proof = mfa.proven ?? m.proof;
+  return { mfa: { ...mfa, proven: proof }, login: loginWithProof(m.account.id, m.remember, proof) };
 }
 
-/** Renders the enrolment or the challenge of the chosen method. */
-export async function showMfa(ctx: UnionContext, interaction: Interaction, state: { method?: string; error?: string; notice?: string } = {}) {
-  const m = await mfaContext(ctx, interaction);
-  const method = chosenMethod(m, state.method ?? ctx.query.method);
-  const base = `/u/${m.union.slug}/interaction/${interaction.uid}`;
-  const enrolling = Boolean(m.requirement.enrol) && method === m.requirement.enrol;
-  const locals: Record<string, unknown> & { title: string } = {
-    title: enrolling ? '認証方法の設定' : '2段階認証',
-    brand: m.union.name, base, csrf: csrfToken(ctx.state.csrfSecret, interaction.uid), method, enrolling,
-    error: state.error, notice: state.notice, labels: MFA_LABELS,
-    others: m.requirement.enrol ? [] : m.requirement.available.filter((x) => x !== method && (m.requirement.neededLevel < 2 || x === 'passkey')),
-    // Set up now, or later: the link that switches between the two.
-    defer: canDefer(m) ? { enrol: m.requirement.enrol, deferred: !enrolling } : undefined,
-  };
-  if (!method) {
-    locals.error = 'この操作に必要な認証方法が登録されていません。組合管理者にお問い合わせください。';
-  } else if (method === 'totp') {
-    if (enrolling) locals.setup = await startTotpSetup(m);
-    else locals.devices = (await listCredentials(m.db, m.account.id, 'totp')).map((c) => ({ id: c.id, label: c.label }));
-  } else if (method === 'email_otp') {
-    if (!(await emailOtpSent(m))) {
-      const sent = await sendEmailOtp(m, { resend: false });
-      if (!sent.ok) locals.error = sent.error;
-    }
-    locals.email = m.account.email;
-    locals.validMinutes = EMAIL_OTP_MINUTES;
-  }
-  ctx.status = state.error ? 400 : 200;
+const finish = (ctx: UnionContext, m: MfaStepContext, changes: LoginMfaState) =>
+  ctx.state.issuer.provider.interactionFinished(ctx.req, ctx.res, resultOf(m, changes), { mergeWithLastSubmission: true });
+
+/** The factor this page shows: asked for and allowed now, else the member's preferred one, else the strongest. */
+function shownMethod(m: MfaStepContext, asked: unknown): FactorMethod | undefined {
+  if (m.next.kind === 'enrol') return m.next.method;
+  if (m.next.kind !== 'challenge') return undefined;
+  const { methods } = m.next;
+  return methods.find((x) => x === asked) ?? methods.find((x) => x === m.account.preferredMfa) ?? methods[0];
+}
+
+async function render(ctx: UnionContext, status: number, locals: Record<string, unknown> & { title: string }) {
+  ctx.status = status;
   ctx.type = 'html';
   ctx.body = await renderPage('idp/mfa', locals);
 }
 
+/** Renders what the second factor needs next: a challenge, a set-up, the mailed set-up link, or why it cannot go on. */
+export async function showMfa(ctx: UnionContext, interaction: Interaction, view: { method?: string; error?: string; notice?: string; status?: number } = {}) {
+  const m = await mfaContext(ctx, interaction);
+  // The page of a step already passed (a link used elsewhere, a stale tab): carry the proof on.
+  if (m.next.kind === 'satisfied') return finish(ctx, m, {});
+  const base = `/u/${m.union.slug}/interaction/${interaction.uid}`;
+  const common = {
+    brand: m.union.name, base, csrf: csrfToken(ctx.state.csrfSecret, interaction.uid), labels: FACTOR_LABELS,
+    error: view.error, notice: view.notice, kind: m.next.kind, method: undefined as FactorMethod | undefined, others: [] as FactorMethod[],
+  };
+  const status = view.status ?? (view.error ? 400 : 200);
+  if (m.next.kind === 'mailbox_link') {
+    if (!(await setupLinkPending(m, m.chainId))) await mailSetupLink(m, m.chainId);
+    return render(ctx, status, { ...common, title: '認証方法の再設定', email: m.account.email });
+  }
+  if (m.next.kind === 'blocked' || m.next.kind === 'journey_first') {
+    const message = m.next.kind === 'blocked' && m.next.reason === 'passkey_not_allowed' ? BLOCKED.passkey_not_allowed : BLOCKED[m.next.kind];
+    return render(ctx, 403, { ...common, title: 'ログインできません', error: message, abort: `${base}/abort` });
+  }
+  const method = shownMethod(m, view.method ?? ctx.query.method)!;
+  const factor = factorOf(method)!;
+  if (m.next.kind === 'enrol') {
+    return render(ctx, status, {
+      ...common, title: '認証方法の設定', method, enrolling: true, deferrable: m.next.deferrable,
+      stepUp: m.account.preferredMfa !== method, ...(await factor.enrolment!.start(m)),
+    });
+  }
+  const locals = await factor.challenge(m);
+  return render(ctx, status, {
+    ...common, title: '2段階認証', method, enrolling: false, ...locals,
+    error: view.error ?? locals.error, others: m.next.methods.filter((x) => x !== method),
+  });
+}
+
+const TOO_MANY = (seconds: number) => `確認の回数が上限に達しました。しばらく時間をおいてから（約${Math.max(1, Math.ceil(seconds / 60))}分後に）もう一度お試しください。`;
+
 /**
  * The second-factor screens of an interaction: code forms post here, and the passkey page's script
- * fetches WebAuthn options and posts the authenticator's answer as JSON.
+ * fetches WebAuthn options and posts the authenticator's answer as JSON. Every answer is checked
+ * against what the login needs now (nextSecondFactorStep), never against what a page once showed.
  */
 export function mfaRouter(): Router<UnionState> {
   const router = new Router<UnionState>({ prefix: '/u/:slug/interaction/:uid/mfa' });
@@ -100,83 +138,131 @@ export function mfaRouter(): Router<UnionState> {
     return { interaction, m: await mfaContext(ctx, interaction) };
   }
 
-  /** Rate limits, then the lockout rules, then the check itself; returns a message when it failed. */
-  async function guarded(ctx: UnionContext, m: MfaContext, method: MfaMethod, check: () => Promise<FactorCheck>): Promise<string | 'locked' | undefined> {
-    const ip = clientIp(ctx);
-    if (!(await takeAttempt(m.db, `mfa:account:${m.account.id}`, CODE_CHECK_LIMITS.account))
-      || !(await takeAttempt(m.db, `mfa:ip:${ip}`, CODE_CHECK_LIMITS.ip))) {
-      ctx.status = 429;
-      return TOO_MANY;
-    }
-    let failure: string | undefined;
-    const result = await checkUnderLockout(m.db, m.account.id, m.union.policy.lockoutThreshold, async () => {
-      const outcome = await check();
-      if (!outcome.ok) failure = outcome.error;
-      return outcome.ok;
-    });
-    await recordAudit(m.db, {
-      unionSlug: m.union.slug, actor: `member:${m.account.id}`, action: `login.${method}`, target: m.account.id, ip,
-      outcome: result === 'ok' ? 'success' : result === 'locked' ? 'denied' : 'failure',
-    });
-    if (result === 'locked') return 'locked';
-    return result === 'ok' ? undefined : failure;
+  /** Per account and per address, shared by every process; answered with 429 and how long to wait. */
+  async function rateLimited(ctx: UnionContext, m: MfaStepContext): Promise<string | undefined> {
+    const wait = Math.max(
+      await takeAttemptOrWait(m.db, `mfa:account:${m.account.id}`, CODE_CHECK_LIMITS.account),
+      await takeAttemptOrWait(m.db, `mfa:ip:${m.ip}`, CODE_CHECK_LIMITS.ip),
+    );
+    if (!wait) return undefined;
+    ctx.set('Retry-After', String(wait));
+    return TOO_MANY(wait);
   }
 
-  /** The factor is proven: the login is redone with the stronger acr/amr. */
-  function finishResult(interaction: Interaction, m: MfaContext, method: MfaMethod) {
-    const { amr, acr } = METHOD_AUTHENTICATION[method];
-    const remember = (interaction.lastSubmission?.login as { remember?: boolean } | undefined)?.remember ?? true;
-    return { login: { accountId: m.account.id, remember, acr, amr: ['pwd', ...amr, 'mfa'] } };
-  }
+  const audit = (m: MfaStepContext, action: string, outcome: 'success' | 'failure' | 'denied', detail?: Record<string, unknown>) =>
+    recordAudit(m.db, { unionSlug: m.union.slug, actor: `member:${m.account.id}`, action, target: m.account.id, outcome, ip: m.ip, detail });
 
-  async function afterCheck(ctx: UnionContext, interaction: Interaction, m: MfaContext, method: MfaMethod, error: string | 'locked' | undefined) {
-    if (error === 'locked') {
-      ctx.status = 403;
+  type Answer = { kind: 'finished'; redirectTo?: string } | { kind: 'retry'; error: string; status: number } | { kind: 'locked' } | { kind: 'page'; html: true };
+
+  /** Checks an answer to a challenge: rate limits, the second-factor lockout, then the factor itself. */
+  async function answerChallenge(ctx: UnionContext, m: MfaStepContext, factor: SecondFactor, input: FactorInput, json: boolean): Promise<Answer> {
+    if (m.next.kind !== 'challenge' || !m.next.methods.includes(factor.method)) return { kind: 'retry', error: 'この方法は現在使用できません。', status: 409 };
+    const limited = await rateLimited(ctx, m);
+    if (limited) return { kind: 'retry', error: limited, status: 429 };
+    let failure = '';
+    let remaining: number | undefined;
+    const outcome = await checkSecondFactorUnderLockout(m.db, m.account.id, { password: m.union.policy.lockoutThreshold, mfa: m.union.policy.mfaLockoutThreshold }, async () => {
+      const result = await factor.verify(m, input);
+      if (!result.ok) failure = result.error;
+      remaining = result.remaining;
+      return result.ok;
+    });
+    await audit(m, `login.${factor.method}`, outcome === 'ok' ? 'success' : outcome === 'locked' ? 'denied' : 'failure');
+    if (outcome === 'locked') return { kind: 'locked' };
+    if (outcome === 'wrong') return { kind: 'retry', error: failure, status: 400 };
+    if (factor.method === 'recovery_code') {
+      await announceFactorChange(m, m.account, { kind: 'recovery_code_used', method: 'recovery_code', actor: 'member', userAgent: m.userAgent, ip: m.ip, remaining });
+      // Tell the member how many codes are left before the relying party takes over.
+      const continueTo = await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: 'recovery_code' }), { mergeWithLastSubmission: true });
       ctx.type = 'html';
-      ctx.body = await renderPage('idp/stopped', { title: 'ログインを中止しました', brand: m.union.name, message: LOCKED_MESSAGE, abort: `/u/${m.union.slug}/interaction/${interaction.uid}/abort` });
-      return;
+      ctx.body = await renderPage('idp/recovery-code-used', { title: 'リカバリーコードでログインしました', brand: m.union.name, remaining, continueTo });
+      return { kind: 'page', html: true };
     }
-    if (error) return showMfa(ctx, interaction, { method, error });
-    return ctx.state.issuer.provider.interactionFinished(ctx.req, ctx.res, finishResult(interaction, m, method), { mergeWithLastSubmission: true });
+    if (json) return { kind: 'finished', redirectTo: await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: factor.method }), { mergeWithLastSubmission: true }) };
+    await finish(ctx, m, { proven: factor.method });
+    return { kind: 'finished' };
   }
 
-  router.post('/totp', async (ctx) => {
-    const form = await readForm(ctx);
-    const { interaction, m } = await load(ctx, form.csrf);
-    const enrolling = m.requirement.enrol === 'totp';
-    const error = await guarded(ctx, m, 'totp', () => (enrolling
-      ? completeTotpSetup(m, { code: form.code ?? '', deviceName: form.deviceName ?? '' })
-      : verifyTotp(m, { credentialId: form.device ?? '', code: form.code ?? '' })));
-    return afterCheck(ctx, interaction, m, 'totp', error);
-  });
+  /** Sets up the chosen app or passkey, allowed only after this login proved a factor (nextSecondFactorStep). */
+  async function answerEnrolment(ctx: UnionContext, m: MfaStepContext, factor: SecondFactor, input: FactorInput, json: boolean): Promise<Answer> {
+    if (m.next.kind !== 'enrol' || m.next.method !== factor.method || !factor.enrolment) return { kind: 'retry', error: 'この方法は現在設定できません。', status: 409 };
+    const limited = await rateLimited(ctx, m);
+    if (limited) return { kind: 'retry', error: limited, status: 429 };
+    const result = await factor.enrolment.complete(m, input);
+    await audit(m, 'login.factor.added', result.ok ? 'success' : 'failure', { method: factor.method, credentialId: result.ok ? result.credentialId : undefined });
+    if (!result.ok) return { kind: 'retry', error: result.error, status: 400 };
+    if (m.next.method === 'totp' || m.next.method === 'passkey') {
+      if (!m.account.preferredMfa || m.account.preferredMfa === factor.method) await updateAccount(m.db, m.account.id, { preferredMfa: m.next.method });
+    }
+    await announceFactorChange(m, m.account, { kind: 'added', method: factor.method as 'totp' | 'passkey', label: input.label?.trim(), actor: 'member', userAgent: m.userAgent, ip: m.ip });
+    // A registration proves nothing about this login: the acr stays what the proof gave (a step-up asks for an assertion next).
+    if (json) return { kind: 'finished', redirectTo: await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, {}), { mergeWithLastSubmission: true }) };
+    await finish(ctx, m, {});
+    return { kind: 'finished' };
+  }
 
-  router.post('/email-otp', async (ctx) => {
+  async function stopped(ctx: UnionContext, m: MfaStepContext, interaction: Interaction) {
+    ctx.status = 403;
+    ctx.type = 'html';
+    ctx.body = await renderPage('idp/stopped', { title: 'ログインを中止しました', brand: m.union.name, message: LOCKED_MESSAGE, abort: `/u/${m.union.slug}/interaction/${interaction.uid}/abort` });
+  }
+
+  // Code forms: an authenticator app, an e-mail code (with 再送信), a recovery code.
+  router.post('/code/:method', async (ctx) => {
     const form = await readForm(ctx);
     const { interaction, m } = await load(ctx, form.csrf);
-    if (form.action === 'resend') {
+    const factor = factorOf(ctx.params.method);
+    if (!factor || factor.method === 'passkey') return ctx.throw(404);
+    if (factor.method === 'email_otp' && form.action === 'resend') {
       const sent = await sendEmailOtp(m, { resend: true });
       return showMfa(ctx, interaction, { method: 'email_otp', ...(sent.ok ? { notice: '新しいワンタイムパスワードを送信しました。以前のコードは使用できません。' } : { error: sent.error }) });
     }
-    const error = await guarded(ctx, m, 'email_otp', () => verifyEmailOtp(m, form.code ?? ''));
-    return afterCheck(ctx, interaction, m, 'email_otp', error);
+    const input: FactorInput = { code: (form.code ?? '').slice(0, 32), device: form.device, label: (form.deviceName ?? '').slice(0, 100) };
+    const answer = m.next.kind === 'enrol' ? await answerEnrolment(ctx, m, factor, input, false) : await answerChallenge(ctx, m, factor, input, false);
+    if (answer.kind === 'locked') return stopped(ctx, m, interaction);
+    if (answer.kind === 'retry') return showMfa(ctx, interaction, { method: factor.method, error: answer.error, status: answer.status });
+  });
+
+  router.post('/defer', async (ctx) => {
+    const form = await readForm(ctx);
+    const { interaction, m } = await load(ctx, form.csrf);
+    if (m.next.kind !== 'enrol' || !m.next.deferrable) return showMfa(ctx, interaction);
+    await audit(m, 'login.factor.deferred', 'success', { method: m.next.method });
+    return finish(ctx, m, { deferred: true });
+  });
+
+  router.post('/setup-link', async (ctx) => {
+    const form = await readForm(ctx);
+    const { interaction, m } = await load(ctx, form.csrf);
+    if (m.next.kind !== 'mailbox_link') return showMfa(ctx, interaction);
+    const sent = await mailSetupLink(m, m.chainId);
+    return showMfa(ctx, interaction, sent.ok ? { notice: 'メールを再送信しました。以前のメールのURLは使用できません。' } : { error: sent.error });
   });
 
   router.post('/passkey/options', async (ctx) => {
     const { m } = await load(ctx, ctx.get('x-csrf-token'));
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = m.requirement.enrol === 'passkey' ? await passkeyRegistrationOptions(m) : await passkeyAuthenticationOptions(m);
+    const enrolling = m.next.kind === 'enrol' && m.next.method === 'passkey';
+    const challenging = m.next.kind === 'challenge' && m.next.methods.includes('passkey');
+    if (!enrolling && !challenging) {
+      ctx.status = 409;
+      ctx.body = { error: 'この方法は現在使用できません。' };
+      return;
+    }
+    ctx.body = await factorOf('passkey')!.options!(m, enrolling ? 'register' : 'authenticate');
   });
 
   router.post('/passkey', async (ctx) => {
-    const { interaction, m } = await load(ctx, ctx.get('x-csrf-token'));
+    const { m } = await load(ctx, ctx.get('x-csrf-token'));
     const body = await readJson(ctx, 64 * 1024) as { label?: string; response?: unknown };
-    const enrolling = m.requirement.enrol === 'passkey';
-    const error = await guarded(ctx, m, 'passkey', () => (enrolling
-      ? registerPasskey(m, { label: String(body.label ?? ''), response: body.response as RegistrationResponseJSON })
-      : verifyPasskey(m, body.response as AuthenticationResponseJSON)));
-    if (error === 'locked') return void (ctx.body = { error: LOCKED_MESSAGE });
-    if (error) return void (ctx.body = { error });
-    ctx.body = { redirectTo: await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, finishResult(interaction, m, 'passkey'), { mergeWithLastSubmission: true }) };
+    const factor = factorOf('passkey')!;
+    const input: FactorInput = { label: String(body.label ?? '').slice(0, 100), response: body.response };
+    const answer = m.next.kind === 'enrol' ? await answerEnrolment(ctx, m, factor, input, true) : await answerChallenge(ctx, m, factor, input, true);
+    if (answer.kind === 'locked') ctx.body = { error: LOCKED_MESSAGE };
+    else if (answer.kind === 'retry') {
+      ctx.status = answer.status;
+      ctx.body = { error: answer.error };
+    } else ctx.body = { redirectTo: (answer as { redirectTo?: string }).redirectTo };
   });
 
   return router;

@@ -9,7 +9,8 @@ import { grantRequested } from './consent.js';
 import { LOGIN_MESSAGES, renderLogin, submitLogin } from './login-step.js';
 import { showMfa } from './mfa-step.js';
 import { completeFirstLogin, firstUnmetStep, loadStepContext, MFA_PROMPT, REQUIRED_ACTIONS_PROMPT } from './steps/journey.js';
-import type { StepOutcome } from './steps/step.js';
+import type { StepContext, StepOutcome } from './steps/step.js';
+import { loginProof, loginWithProof, mfaStateOf } from '../mfa/login-proof.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
@@ -17,7 +18,7 @@ async function stepContextFor(ctx: UnionContext, interaction: Interaction) {
   const { issuer, db, mailer } = ctx.state;
   const accountId = interaction.session?.accountId;
   const stepContext = accountId && await loadStepContext(
-    { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx) }, issuer.union, accountId,
+    { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx), chainId: (interaction as { cid?: string }).cid }, issuer.union, accountId,
   );
   if (!stepContext) throw new errors.SessionNotFound('no account for this interaction');
   return stepContext;
@@ -29,7 +30,7 @@ async function showRequiredActions(ctx: UnionContext, interaction: Interaction, 
   const step = await firstUnmetStep(stepContext);
   if (!step) {
     await completeFirstLogin(stepContext);
-    return ctx.state.issuer.provider.interactionFinished(ctx.req, ctx.res, {}, { mergeWithLastSubmission: true });
+    return ctx.state.issuer.provider.interactionFinished(ctx.req, ctx.res, await journeyProofResult(stepContext, interaction), { mergeWithLastSubmission: true });
   }
   const view = await step.render(stepContext, {
     errors: state?.kind === 'invalid' ? state.errors : undefined,
@@ -46,6 +47,19 @@ async function showRequiredActions(ctx: UnionContext, interaction: Interaction, 
     csrf: csrfToken(ctx.state.csrfSecret, interaction.uid),
     ...view.locals,
   });
+}
+
+/**
+ * The journey's e-mail verification, confirmed during this login, proves the mailbox: it enters
+ * the session as the login's second factor (acr/amr), as a passed code would.
+ */
+async function journeyProofResult(stepContext: StepContext, interaction: Interaction) {
+  const state = mfaStateOf(interaction.lastSubmission);
+  if (state.proven) return {};
+  const proof = await loginProof(stepContext.db, stepContext.account.id, { result: interaction.lastSubmission, chainId: stepContext.chainId });
+  if (!proof) return {};
+  const remember = (interaction.lastSubmission?.login as { remember?: boolean } | undefined)?.remember ?? true;
+  return { mfa: { ...state, proven: proof }, login: loginWithProof(stepContext.account.id, remember, proof) };
 }
 
 async function showStopped(ctx: UnionContext, interaction: Interaction, message: string) {

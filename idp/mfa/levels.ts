@@ -14,12 +14,29 @@ export const ACR_VALUES = [ACR.password, ACR.mfa, ACR.phishingResistant];
 
 export const levelOf = (acr: string | undefined): number => Math.max(0, ACR_VALUES.indexOf(acr as never));
 
-/** What a successful check of each method adds to the login (RFC 8176 amr values; `email` is ours). */
-export const METHOD_AUTHENTICATION: Record<MfaMethod, { amr: string[]; acr: string }> = {
+/** A second factor a member can present at login: the union's methods plus single-use recovery codes. */
+export type FactorMethod = MfaMethod | 'recovery_code';
+
+/**
+ * What this login proved besides the password: a factor, or a link mailed to the verified address
+ * and used during this login (the first-login journey's e-mail verification, or the set-up link of a
+ * member left with no factor).
+ */
+export type ProofMethod = FactorMethod | 'email_link';
+
+/**
+ * What a proof adds to the login (RFC 8176 amr values; `email` and `recovery_code` are ours). The
+ * acr and amr always describe what was verified in an authentication, never a registration.
+ */
+export const PROOF_AUTHENTICATION: Record<ProofMethod, { amr: string[]; acr: string }> = {
   passkey: { amr: ['hwk', 'user'], acr: ACR.phishingResistant },
   totp: { amr: ['otp'], acr: ACR.mfa },
   email_otp: { amr: ['email'], acr: ACR.mfa },
+  recovery_code: { amr: ['recovery_code'], acr: ACR.mfa },
+  email_link: { amr: ['email'], acr: ACR.mfa },
 };
+
+export const proofLevel = (proof: ProofMethod | undefined): number => (proof ? levelOf(PROOF_AUTHENTICATION[proof].acr) : 0);
 
 /** The strongest level a relying party asked for with `acr_values` (unknown values are ignored). */
 export function requestedLevel(acrValues: unknown): number {

@@ -18,6 +18,12 @@ export async function takeAttempt(db: Database, key: string, limit: Limit, now =
   return Number(row.count) <= limit.max;
 }
 
+/** As takeAttempt, but says how long to wait (in seconds) when the budget is spent; 0 when within it. */
+export async function takeAttemptOrWait(db: Database, key: string, limit: Limit, now = Date.now()): Promise<number> {
+  if (await takeAttempt(db, key, limit, now)) return 0;
+  return Math.ceil((now - (now % limit.windowMs) + limit.windowMs - now) / 1000);
+}
+
 export async function purgeRateLimits(db: Database, now = Date.now()): Promise<void> {
   await db('rate_limits').where('window_start', '<', now - 24 * 60 * 60_000).delete();
 }

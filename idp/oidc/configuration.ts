@@ -45,6 +45,8 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     responseTypes: ['code'],
     // Published as acr_values_supported; see idp/mfa/levels.ts and the README.
     acrValues: ACR_VALUES,
+    // The account console's re-authentication for an e-mail change asks for a factor other than that mailbox.
+    extraParams: ['factor_exclude'],
 
     features: {
       devInteractions: { enabled: false },

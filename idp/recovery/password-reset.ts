@@ -2,10 +2,18 @@ import { findAccount, normalizeLoginId, passwordHashOf, toAccount, updateAccount
 import { passwordErrors } from '../accounts/field-rules.js';
 import { consumeLink, createLink, inspectLink } from '../accounts/one-time-links.js';
 import { hashPassword, verifyPassword } from '../accounts/password-hasher.js';
+import { endSessionsAfterChange } from '../accounts/session-ending.js';
+import type { Database } from '../../migrations/database.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
 
 /** パスワードを忘れた場合: a mailed 「パスワードをリセット」 link, valid 5 minutes, single-use; a newer one supersedes it. */
 export const RESET_LINK_MINUTES = 5;
+
+/** A 「パスワードをリセット」 link for the account (superseding older ones); returns its token. */
+export async function createResetLink(db: Database, unionSlug: string, accountId: string): Promise<string> {
+  const { token } = await createLink(db, { unionSlug, accountId, purpose: 'reset_password', ttlMs: RESET_LINK_MINUTES * 60_000 });
+  return token;
+}
 
 /**
  * The detached half of a forgot-password request (the member already has the neutral answer):
@@ -21,9 +29,7 @@ export async function mailResetLink(deps: RecoveryDeps, typedUserId: string, wit
   const account = row && toAccount(row);
   if (!account) return audit('failure', undefined, 'unknown_user_id');
   if (!account.email || !account.emailVerified) return audit('failure', account.id, 'no_verified_email');
-  const { token } = await createLink(deps.db, {
-    unionSlug: deps.union.slug, accountId: account.id, purpose: 'reset_password', ttlMs: RESET_LINK_MINUTES * 60_000,
-  });
+  const token = await createResetLink(deps.db, deps.union.slug, account.id);
   await audit('success', account.id);
   mailLater(deps, account.email, 'reset-password', 'パスワードのリセット', {
     link: `${deps.issuerUrl}/recovery/password/${token}`, validMinutes: RESET_LINK_MINUTES,
@@ -62,6 +68,10 @@ export async function resetPassword(
   });
   if (used !== 'valid') return refuse(used, account.id);
   await auditRecovery(deps, { action: 'recovery.password.reset', outcome: 'success', accountId: account.id });
+  // Whoever knew the old password, or holds a session or refresh token from it, is out.
+  await endSessionsAfterChange(
+    { db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, { accountId: account.id, cause: 'password_reset' },
+  );
   if (account.email) mailLater(deps, account.email, 'password-changed', 'パスワード変更のお知らせ', {});
   return { kind: 'done' };
 }

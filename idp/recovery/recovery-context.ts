@@ -1,3 +1,4 @@
+import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import { inspectLink, type LinkPurpose, type LinkStatus } from '../accounts/one-time-links.js';
 import { recordAudit, type AuditEntry } from '../audit/audit-log.js';
@@ -12,13 +13,15 @@ export interface RecoveryDeps {
   db: Database;
   mailer: Mailer;
   union: Union;
+  /** The union's issuer: tells relying parties about the sessions a reset ends (back-channel logout). */
+  provider: Provider;
   /** `<base>/u/<slug>`: where mailed links point. */
   issuerUrl: string;
   ip: string;
 }
 
 export const recoveryDeps = (ctx: UnionContext): RecoveryDeps => ({
-  db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union,
+  db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider,
   issuerUrl: ctx.state.issuer.provider.issuer, ip: clientIp(ctx),
 });
 

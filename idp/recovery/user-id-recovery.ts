@@ -2,6 +2,7 @@ import { findAccount, updateAccount } from '../accounts/account-repository.js';
 import { emailFormatErrors } from '../accounts/field-rules.js';
 import { consumeLink, createLink } from '../accounts/one-time-links.js';
 import { hashPassword } from '../accounts/password-hasher.js';
+import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import { generateTemporaryPassword } from '../accounts/temporary-credentials.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
 
@@ -90,6 +91,9 @@ export async function issueTemporaryPassword(deps: RecoveryDeps, grant: string):
     return { kind: 'invalid', status: status === 'valid' ? 'unknown' : status };
   }
   await auditRecovery(deps, { action: 'recovery.password.temporary', outcome: 'success', accountId: link.accountId });
+  await endSessionsAfterChange(
+    { db: deps.db, unionSlug: deps.union.slug, provider: deps.provider, ip: deps.ip }, { accountId: link.accountId, cause: 'temporary_password' },
+  );
   const account = await findAccount(deps.db, deps.union.slug, link.accountId);
   if (account?.email) mailLater(deps, account.email, 'temporary-password', '仮パスワードのお知らせ', { temporaryPassword });
   return { kind: 'done' };

@@ -35,22 +35,23 @@ async function enterTotp(page: Page, code: string, device?: string) {
   await page.getByRole('button', { name: 'ログイン' }).click();
 }
 
-test('次回ログイン時に設定する: the chosen app waits for the next login; this one passes with an e-mail code', async () => {
+test('次回ログイン時に設定する: the e-mail code comes first, then the chosen app may wait for the next login', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'later-user', password: 'later-pass-123', mfa: 'totp' });
   const page = await browser.newPage();
   await loginAt(page, portalHome(), 'later-user', 'later-pass-123');
-  await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
-  await page.getByRole('link', { name: '次回ログイン時に設定する' }).click();
-  // Changing one's mind is one link away.
-  await page.getByRole('link', { name: '今すぐOTPアプリ認証（認証アプリ）を設定する' }).waitFor();
+  // No QR code or secret after the password alone: the factor the member has (the mailbox) first.
+  expect(await page.locator('.qr svg').count()).toBe(0);
   await passEmailOtp(page, stack.mail, 'later-user@example.jp');
+  await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+  await page.getByRole('button', { name: '次回ログイン時に設定する' }).click();
   await page.waitForURL(portalHome());
   expect(await stack.database.db('credentials').where({ account_id: accountId })).toEqual([]);
   await page.close();
 
-  // The next login asks for the set-up again.
+  // The next login asks for the code, then the set-up again.
   const next = await (await browser.newContext()).newPage();
   await loginAt(next, portalHome(), 'later-user', 'later-pass-123');
+  await passEmailOtp(next, stack.mail, 'later-user@example.jp');
   await next.getByRole('heading', { name: '認証方法の設定' }).waitFor();
   expect(await next.locator('.qr svg').count()).toBe(1);
   await next.context().close();
@@ -60,6 +61,7 @@ test('authenticator app: set up at the next login, then one of several devices c
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'totp-user', password: 'totp-pass-123', mfa: 'totp' });
   const page = await browser.newPage();
   await loginAt(page, portalHome(), 'totp-user', 'totp-pass-123');
+  await passEmailOtp(page, stack.mail, 'totp-user@example.jp');
 
   // Set-up: QR code of the otpauth:// URI, the Base32 key behind "スキャンできませんか?", a required device name.
   await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
@@ -119,7 +121,7 @@ test('e-mail OTP: a mailed code from no-reply@, resend invalidates the old code 
   await stack.database.db('mfa_challenges').where({ account_id: accountId }).update({ created_at: Date.now() - 60_000 });
   await page.getByRole('button', { name: '再送信' }).click();
   await page.getByText('新しいワンタイムパスワードを送信しました').waitFor();
-  expect((await stack.database.db('accounts').where({ id: accountId }).first()).failed_attempts).toBe(1);
+  expect((await stack.database.db('accounts').where({ id: accountId }).first()).mfa_failed_attempts).toBe(1);
   const second = await stack.mail.next('mail-otp-user@example.jp', { subject: 'ワンタイムパスワードのお知らせ' });
   const secondCode = /ワンタイムパスワード: (\d{6})/.exec(second.text!)![1];
 
@@ -131,23 +133,24 @@ test('e-mail OTP: a mailed code from no-reply@, resend invalidates the old code 
   await page.getByLabel('ワンタイムパスワード（6桁）').fill(secondCode);
   await page.getByRole('button', { name: '実行' }).click();
   await page.waitForURL(portalHome());
-  expect((await stack.database.db('accounts').where({ id: accountId }).first()).failed_attempts).toBe(0);
+  expect((await stack.database.db('accounts').where({ id: accountId }).first()).mfa_failed_attempts).toBe(0);
   await page.close();
 });
 
-test('wrong codes count toward the lockout', async () => {
+test('wrong codes have their own count: the union\'s second-factor threshold (10) locks the account', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'code-guesser', password: 'guess-pass-123', mfa: 'totp' });
   const secret = await addTotpDevice(accountId, 'スマホ');
   const page = await browser.newPage();
-  await loginAt(page, portalHome(), 'code-guesser', 'guess-pass-123'); // the password itself resets the count
+  await loginAt(page, portalHome(), 'code-guesser', 'guess-pass-123');
   const wrong = (i: number) => { const c = String(i).padStart(6, '0'); return c === totpFor(secret) || c === totpFor(secret, -1) || c === totpFor(secret, 1) ? '999999' : c; };
-  for (let i = 1; i <= 10; i += 1) {
+  for (let i = 1; i <= 9; i += 1) {
     await enterTotp(page, wrong(i));
     expect(await alertText(page)).toBe('ワンタイムパスワードが正しくありません。');
   }
-  await enterTotp(page, wrong(11));
+  await enterTotp(page, wrong(10));
   expect(await alertText(page)).toContain('アカウントがロックされています');
-  expect((await stack.database.db('accounts').where({ id: accountId }).first()).failed_attempts).toBe(11);
+  const locked = await stack.database.db('accounts').where({ id: accountId }).first();
+  expect(locked).toMatchObject({ mfa_failed_attempts: 10, failed_attempts: 11, locked_at: expect.anything() });
   await page.close();
 });
 
@@ -197,11 +200,16 @@ test('acr and amr tell how the member logged in; a relying party asking for phis
   });
   expect(mfa).toMatchObject({ acr: 'urn:kenpo-id:loa:mfa', amr: ['pwd', 'otp', 'mfa'] });
 
-  // Same session, stronger requirement: no passkey yet, so the member registers one (user verification on).
+  // Same session, stronger requirement, no passkey yet: the app again (this login's proof), then the
+  // registration (user verification on), then one assertion with the new passkey.
   const stepUp = await authorizeAndVerify(page, 'urn:kenpo-id:loa:phishing-resistant', async () => {
+    await page.getByRole('heading', { name: '2段階認証' }).waitFor();
+    expect(await page.getByRole('heading', { name: '認証方法の設定' }).count()).toBe(0);
+    await enterTotp(page, totpFor(secret, 1));
     await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
     await page.getByLabel('パスキーの名前（例：iPhone、仕事用PC）').fill('テスト端末');
     await page.getByRole('button', { name: 'パスキーを登録する' }).click();
+    await page.getByRole('button', { name: 'パスキーでログイン' }).click();
   });
   expect(stepUp).toMatchObject({ acr: 'urn:kenpo-id:loa:phishing-resistant', amr: ['pwd', 'hwk', 'user', 'mfa'] });
   const passkey = await stack.database.db('credentials').where({ account_id: accountId, type: 'passkey' }).first();

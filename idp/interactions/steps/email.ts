@@ -11,7 +11,7 @@ const RESEND_COOLDOWN_MS = 60_000;
 export async function sendVerificationMail(ctx: StepContext, email: string): Promise<void> {
   const { token } = await createLink(ctx.db, {
     unionSlug: ctx.union.slug, accountId: ctx.account.id, purpose: 'verify_email',
-    ttlMs: EMAIL_LINK_MINUTES * 60_000, payload: { email },
+    ttlMs: EMAIL_LINK_MINUTES * 60_000, payload: { email, ...(ctx.chainId ? { chain: ctx.chainId } : {}) },
   });
   const link = `${ctx.issuerUrl}/email-verification/${token}`;
   await ctx.mailer.send(await composeMail(ctx.union, 'noReply', email, 'verify-email', 'メールアドレスの確認', {

@@ -6,7 +6,8 @@ import { recordAudit } from '../../audit/audit-log.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { composeMail } from '../../mail/templates.js';
 import { findMember } from '../../members/member-repository.js';
-import { mfaRequirement } from '../../mfa/requirement.js';
+import { loginProof, mfaStateOf } from '../../mfa/login-proof.js';
+import { nextSecondFactorStep, proofComesFirst, type LoginSoFar } from '../../mfa/requirement.js';
 import type { FirstLoginStep } from '../../unions/policy.js';
 import type { Union } from '../../unions/union-repository.js';
 import { birthdateStep } from './birthdate.js';
@@ -28,7 +29,7 @@ export const REQUIRED_ACTIONS_PROMPT = 'required_actions';
 export const MFA_PROMPT = 'mfa';
 
 export async function loadStepContext(
-  deps: { db: Database; mailer: Mailer; issuerUrl: string; ip: string },
+  deps: { db: Database; mailer: Mailer; issuerUrl: string; ip: string; chainId?: string },
   union: Union,
   accountId: string,
 ): Promise<StepContext | undefined> {
@@ -60,10 +61,24 @@ export async function completeFirstLogin(ctx: StepContext): Promise<void> {
   }
 }
 
+/** The login so far, as an interaction policy check sees it (after oidc-provider resumed the request). */
+async function loginSoFar(ctx: KoaContextWithOIDC, db: Database, accountId: string): Promise<LoginSoFar> {
+  const { result, session, params } = ctx.oidc;
+  const chainId = (ctx.oidc.entities.Interaction as { cid?: string } | undefined)?.cid;
+  return {
+    sessionAcr: session?.acr,
+    proof: await loginProof(db, accountId, { result, chainId }),
+    deferred: mfaStateOf(result).deferred,
+    acrValues: params?.acr_values,
+    excludeEmailOtp: params?.factor_exclude === 'email_otp',
+  };
+}
+
 /**
  * oidc-provider's policy with our prompts between login and consent — the required actions, then
- * the second factor (enrolment or challenge, stepping up when a relying party asks for a stronger
- * acr). While either is unmet for the session, no relying party receives a code.
+ * the second factor (challenge, set-up, step-up). While either is unmet for the session, no relying
+ * party receives a code. A member who has a factor proves it before any required action may change
+ * the account (a reissued postcard, a migrated member's initial password, a stolen session cookie).
  */
 export function interactionPolicyFor(union: Union, db: Database) {
   const { Prompt, Check, base } = interactionPolicy;
@@ -74,17 +89,19 @@ export function interactionPolicyFor(union: Union, db: Database) {
       const accountId = ctx.oidc.session?.accountId;
       if (!accountId) return Check.NO_NEED_TO_PROMPT;
       const stepContext = await loadStepContext({ db, mailer: noMail, issuerUrl: '', ip: '' }, union, accountId);
-      return stepContext && await firstUnmetStep(stepContext) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+      if (!stepContext || !(await firstUnmetStep(stepContext))) return Check.NO_NEED_TO_PROMPT;
+      const next = await nextSecondFactorStep(db, union, stepContext.account, await loginSoFar(ctx, db, accountId));
+      return proofComesFirst(next) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   ), 1);
   policy.add(new Prompt(
     { name: MFA_PROMPT, requestable: false },
-    new Check('second_factor_needed', 'a second factor (or its enrolment) is needed', async (ctx: KoaContextWithOIDC) => {
-      const session = ctx.oidc.session;
-      const account = session?.accountId ? await findAccount(db, union.slug, session.accountId) : undefined;
+    new Check('second_factor_needed', 'a second factor (or its set-up) is needed', async (ctx: KoaContextWithOIDC) => {
+      const accountId = ctx.oidc.session?.accountId;
+      const account = accountId ? await findAccount(db, union.slug, accountId) : undefined;
       if (!account) return Check.NO_NEED_TO_PROMPT;
-      const requirement = await mfaRequirement(db, union, account, { acr: session!.acr }, ctx.oidc.params?.acr_values);
-      return requirement.satisfied ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      const next = await nextSecondFactorStep(db, union, account, await loginSoFar(ctx, db, account.id));
+      return next.kind === 'satisfied' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   ), 2);
   return policy;

@@ -1,7 +1,7 @@
 import { passwordHashOf, updateAccount } from '../../accounts/account-repository.js';
 import { describePasswordPolicy, passwordErrors } from '../../accounts/field-rules.js';
 import { hashPassword, verifyPassword } from '../../accounts/password-hasher.js';
-import { liveTemporaryPasswordHash } from '../../accounts/temporary-credentials.js';
+import { latestTemporaryPasswordHash } from '../../accounts/temporary-credentials.js';
 import type { RequiredStep } from './step.js';
 
 /** 新しいパスワード: replaces the temporary (or migrated initial) password under the union's policy. */
@@ -17,7 +17,7 @@ export const passwordStep: RequiredStep = {
     const password = form.password ?? '';
     const errors = passwordErrors(union.policy.password, password, form.confirmation ?? '', account.userId);
     if (errors.length === 0) {
-      const previous = [await passwordHashOf(db, account.id), await liveTemporaryPasswordHash(db, account.id)];
+      const previous = [await passwordHashOf(db, account.id), await latestTemporaryPasswordHash(db, account.id)];
       for (const hash of previous) {
         if (hash && await verifyPassword(password, hash)) {
           errors.push('仮パスワード（現在のパスワード）と同じパスワードは設定できません。');

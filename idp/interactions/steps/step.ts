@@ -15,6 +15,8 @@ export interface StepContext {
   /** `<base>/u/<slug>`: where mailed links point. */
   issuerUrl: string;
   ip: string;
+  /** The login (oidc-provider's interaction chain) this request belongs to: mailed links prove the mailbox to it. */
+  chainId?: string;
 }
 
 export type StepOutcome =

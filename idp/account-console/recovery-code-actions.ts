@@ -1,0 +1,40 @@
+import { recordAudit } from '../audit/audit-log.js';
+import { announceFactorChange } from '../mfa/factor-notice.js';
+import { generateRecoveryCodes, RECOVERY_CODE_COUNT } from '../mfa/recovery-codes.js';
+import type { ConsoleDeps } from './actions.js';
+
+export const RECOVERY_FILE_NAME = 'kenpo-recovery-codes.txt';
+
+/**
+ * 生成する / 再生成する: a new set replaces the old one, is audited (never with the codes) and is
+ * announced to the member's verified address. The codes are returned once, for this response only.
+ */
+export async function issueRecoveryCodes(deps: ConsoleDeps, client: { userAgent: string }): Promise<string[]> {
+  const codes = await generateRecoveryCodes(deps.db, deps.account.id, deps.codeKey);
+  await recordAudit(deps.db, {
+    unionSlug: deps.union.slug, actor: `member:${deps.account.id}`, action: 'account.recovery_codes.generated',
+    target: deps.account.id, outcome: 'success', ip: deps.ip, detail: { count: RECOVERY_CODE_COUNT },
+  });
+  await announceFactorChange(deps, deps.account, {
+    kind: 'recovery_codes_generated', method: 'recovery_code', actor: 'member', userAgent: client.userAgent, ip: deps.ip,
+  });
+  return codes;
+}
+
+/**
+ * The text file offered for download: what the codes are for and the codes, UTF-8 with a BOM and
+ * CRLF so that Windows' メモ帳 shows the Japanese as well as any other editor.
+ */
+export function recoveryCodesFile(unionName: string, issuedAt: string, codes: string[]): string {
+  return `\uFEFF${[
+    `${unionName} Webサービス リカバリーコード`,
+    `発行日時：${issuedAt}（日本時間）`,
+    '',
+    'スマートフォンの紛失などで、いつもの二要素認証が使えないときは、ログイン画面で次のコードを1つ入力してください。',
+    '各コードは1回だけ使えます。再生成すると、このコードはすべて使えなくなります。',
+    'このファイルは他の人に見られない場所に保管してください。',
+    '',
+    ...codes,
+    '',
+  ].join('\r\n')}`;
+}

@@ -1,0 +1,72 @@
+import Router from '@koa/router';
+import { consumeLink, createLink, inspectLink, pendingLink, type LinkStatus } from '../accounts/one-time-links.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { readForm } from '../http/body.js';
+import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
+import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
+import { renderPage } from '../http/render.js';
+import { composeMail } from '../mail/templates.js';
+import type { StepContext } from './steps/step.js';
+
+/**
+ * A member left with no usable second factor (an admin reset in a union without e-mail OTP) sets
+ * one up only after proving the verified address: a link mailed there, used during this login
+ * (bound to its interaction chain), counts as that proof.
+ */
+export const SETUP_LINK_MINUTES = 30;
+const RESEND_COOLDOWN_MS = 60_000;
+
+export async function setupLinkPending(ctx: StepContext, chainId: string | undefined): Promise<boolean> {
+  const pending = await pendingLink(ctx.db, ctx.account.id, 'setup_factor');
+  return Boolean(pending && chainId && pending.payload.chain === chainId);
+}
+
+export async function mailSetupLink(ctx: StepContext, chainId: string | undefined): Promise<{ ok: true } | { ok: false; error: string }> {
+  if (!chainId || !ctx.account.email || !ctx.account.emailVerified) return { ok: false, error: 'メールアドレスが登録されていません。' };
+  const pending = await pendingLink(ctx.db, ctx.account.id, 'setup_factor');
+  const wait = pending ? Math.ceil((pending.createdAt + RESEND_COOLDOWN_MS - Date.now()) / 1000) : 0;
+  if (wait > 0) return { ok: false, error: `再送信は${wait}秒後からできます。` };
+  const { token } = await createLink(ctx.db, {
+    unionSlug: ctx.union.slug, accountId: ctx.account.id, purpose: 'setup_factor', ttlMs: SETUP_LINK_MINUTES * 60_000, payload: { chain: chainId },
+  });
+  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', ctx.account.email, 'setup-factor', '認証方法の再設定のご案内', {
+    link: `${ctx.issuerUrl}/setup-link/${token}`, validMinutes: SETUP_LINK_MINUTES,
+  }));
+  return { ok: true };
+}
+
+const INVALID: Record<Exclude<LinkStatus, 'valid'>, string> = {
+  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
+  expired: 'このURLは有効期限が切れています。ログイン画面からもう一度お試しください。',
+  superseded: 'より新しいメールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
+  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+};
+
+async function page(ctx: UnionContext, status: number, locals: Record<string, unknown>) {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = await renderPage('idp/setup-link', { title: '認証方法の再設定', brand: ctx.state.issuer.union.name, invalid: undefined, confirmed: false, csrf: undefined, ...locals });
+}
+
+/** The mailed link: GET shows a button (mail scanners open links), its POST proves the mailbox, once. */
+export function setupLinkRouter(): Router<UnionState> {
+  const router = new Router<UnionState>({ prefix: '/u/:slug/setup-link/:token' });
+
+  router.get('/', async (ctx) => {
+    const { status } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
+    if (status !== 'valid') return page(ctx, 410, { invalid: INVALID[status] });
+    return page(ctx, 200, { csrf: csrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`) });
+  });
+
+  router.post('/', async (ctx) => {
+    const form = await readForm(ctx);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`, form.csrf)) ctx.throw(403, 'フォームの有効期限が切れました。もう一度URLを開いてください。');
+    const { status, link } = await consumeLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
+    if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
+    await recordAudit(ctx.state.db, { unionSlug: ctx.state.issuer.union.slug, actor: `member:${link.accountId}`, action: 'login.setup_link.used', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
+    return page(ctx, 200, { confirmed: true });
+  });
+
+  return router;
+}

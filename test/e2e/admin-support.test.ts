@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { adminApi } from '../helpers/admin-api.js';
-import { loginAt } from '../helpers/journeys.js';
+import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
@@ -36,9 +36,11 @@ test('lost phone: the admin lists factors and sessions, resets MFA, and the memb
   expect((await admin.call('GET', `/accounts/${accountId}/sessions`)).body.sessions).toEqual([]);
   expect((await admin.call('PUT', `/members/${memberId}/name`, { nameKanji: '新名 太郎' })).status).toBe(200);
 
-  // The IdP session is gone: a new login asks for the password, then the method again, then its set-up.
+  // The IdP session is gone: a new login asks for the password, the factor left (the mailbox), then
+  // the method again and its set-up.
   const next = await browser.newPage();
   await loginAt(next, portalHome(), 'lost-phone', 'lost-phone-pass');
+  await passEmailOtp(next, stack.mail, 'lost-phone@example.jp');
   await next.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor();
   expect(await next.getByLabel('新しいユーザID').inputValue()).toBe('lost-phone');
   await next.getByLabel('OTPアプリ認証（認証アプリ）').check();

@@ -133,7 +133,7 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await again.close();
 });
 
-test('a journey left half-way resumes at the first unmet step in a new browser', async () => {
+test('a postcard opens one login: the journey resumes in its browser; another browser with the same card is refused', async () => {
   const postcard = await admin.memberWithPostcard({ birthdate: '1990-01-31' });
   const first = await browser.newContext();
   const page = await first.newPage();
@@ -141,14 +141,18 @@ test('a journey left half-way resumes at the first unmet step in a new browser',
   await page.getByLabel('生年月日（半角数字8桁）').fill('19900131');
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByRole('heading', { name: '利用規約への同意' }).waitFor();
+
+  // The same browser comes back later: the journey goes on where it stopped, and no app got a code.
+  const again = await first.newPage();
+  await again.goto(portalHome());
+  await again.getByRole('heading', { name: '利用規約への同意' }).waitFor();
+  expect(again.url()).toContain('/interaction/');
   await first.close();
 
   const second = await browser.newContext();
-  const resumed = await second.newPage();
-  await loginAt(resumed, portalHome(), postcard.userId, postcard.password);
-  await resumed.getByRole('heading', { name: '利用規約への同意' }).waitFor();
-  // No relying party got a code meanwhile.
-  expect(resumed.url()).toContain('/interaction/');
+  const other = await second.newPage();
+  await loginAt(other, portalHome(), postcard.userId, postcard.password);
+  expect(await alertText(other)).toBe('無効なユーザIDまたはパスワードです。');
   await second.close();
 });
 
@@ -206,6 +210,8 @@ test('after a new version of the terms, members accept it before any app gets a 
   expect(published.status).toBe(201);
   const declining = await browser.newPage();
   await loginAt(declining, portalHome(), 'terms-reader', postcard.password);
+  // The member's factor comes before any required action.
+  await passEmailOtp(declining, stack.mail, 'terms@example.jp');
   expect(await declining.locator('.terms').innerText()).toContain('改定しました');
   await declining.getByRole('button', { name: '同意しない' }).click();
   expect(await alertText(declining)).toContain('利用規約に同意いただけなかったため、ログインを中止しました。');
@@ -214,8 +220,8 @@ test('after a new version of the terms, members accept it before any app gets a 
 
   const accepting = await browser.newPage();
   await loginAt(accepting, portalHome(), 'terms-reader', postcard.password);
-  await accepting.getByRole('button', { name: '同意する', exact: true }).click();
   await passEmailOtp(accepting, stack.mail, 'terms@example.jp');
+  await accepting.getByRole('button', { name: '同意する', exact: true }).click();
   await accepting.waitForURL(`${stack.portalUrl}/u/alpha/`);
   const acceptance = await stack.database.db('terms_acceptances').where({ account_id: postcard.accountId, version: published.body.version }).first();
   expect(acceptance.accepted_at).toEqual(expect.any(Number));
@@ -234,21 +240,24 @@ test('expired temporary credentials get a clear message; a reissued pair works',
   await page.close();
 });
 
-test('a migrated member logs in with 記号番号 + birthdate and only walks the steps still unmet', async () => {
-  const record = { kigo: '77', bango: '8801', birthdate: '1965-03-14' };
-  await admin.call('POST', '/members', { ...(await import('../helpers/stack.js')).memberRecord(stack.unions.alpha, record), kigo: '77', bango: '8801' });
-  const migrated = await admin.call('POST', '/migrated-accounts', { accounts: [{ insurerNumber: stack.unions.alpha.insurerNumber, kigo: '77', bango: '8801', userId: 'Old.User' }] });
-  expect(migrated.status).toBe(200);
+test('a migrated member\'s 記号番号 + birthdate opens a login only with a code mailed to the address of the old service', async () => {
+  const migrate = async (kigo: string, bango: string, birthdate: string, userId: string, email?: string) => {
+    await admin.call('POST', '/members', { ...(await import('../helpers/stack.js')).memberRecord(stack.unions.alpha, { kigo, bango, birthdate }), kigo, bango });
+    const migrated = await admin.call('POST', '/migrated-accounts', { accounts: [{ insurerNumber: stack.unions.alpha.insurerNumber, kigo, bango, userId, ...(email ? { email } : {}) }] });
+    expect(migrated.status).toBe(200);
+    return migrated.body.accounts[0].accountId as string;
+  };
+  await migrate('77', '8801', '1965-03-14', 'Old.User', 'old.user@example.jp');
 
   const page = await browser.newPage();
   await loginAt(page, portalHome(), 'old.user', '77880119650314');
+  // Before any step: the code mailed to the address verified in the old service.
+  expect(await page.getByLabel('生年月日（半角数字8桁）').count()).toBe(0);
+  await passEmailOtp(page, stack.mail, 'old.user@example.jp');
   await page.getByLabel('生年月日（半角数字8桁）').fill('19650314');
   await page.getByRole('button', { name: '次へ' }).click();
   await page.getByRole('button', { name: '同意する', exact: true }).click();
-  await page.getByLabel('メールアドレス').fill('old.user@example.jp');
-  await page.getByRole('button', { name: '確認メールを送信する' }).click();
-  await confirmLinkElsewhere('old.user@example.jp');
-  // The user ID is already theirs: the step only asks for the method.
+  // The user ID and the address are already theirs: the step only asks for the method.
   await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
   expect(await page.getByLabel('新しいユーザID').inputValue()).toBe('old.user');
   await page.getByLabel('OTPメール認証').check();
@@ -260,7 +269,16 @@ test('a migrated member logs in with 記号番号 + birthdate and only walks the
   await page.getByLabel('新しいパスワード', { exact: true }).fill('brand-new-pass-1');
   await page.getByLabel('新しいパスワード（確認）').fill('brand-new-pass-1');
   await page.getByRole('button', { name: '設定する' }).click();
-  await passEmailOtp(page, stack.mail, 'old.user@example.jp');
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
   await page.close();
+
+  // Without an address on file the card data alone is refused (a postcard is the way in); once expired, too.
+  const noMail = await migrate('77', '8802', '1966-04-15', 'no.mail');
+  const refused = await browser.newPage();
+  await loginAt(refused, portalHome(), 'no.mail', '77880219660415');
+  expect(await alertText(refused)).toContain('初期パスワードではログインできません');
+  await stack.database.db('accounts').where({ id: noMail }).update({ email: 'no.mail@example.jp', email_verified_at: 1, initial_password_expires_at: Date.now() - 1000 });
+  await loginAt(refused, portalHome(), 'no.mail', '77880219660415');
+  expect(await alertText(refused)).toContain('有効期限が切れています');
+  await refused.close();
 });

@@ -229,11 +229,13 @@ test('forgot user ID: neutral answers, a one-time link to あなたのID, then �
   expect((await auditOf('recovery.password.temporary', accountId))[0].outcome).toBe('success');
   await page.close();
 
-  // The old password is gone; the temporary one must be replaced at the next login, then the second factor.
+  // The old password is gone; at the next login the second factor comes first, then the temporary
+  // password must be replaced.
   const next = await browser.newPage();
   await loginAt(next, portalHome(), 'forgot-id', 'Forgot-pass-1');
   expect(await alertText(next)).toBe('無効なユーザIDまたはパスワードです。');
   await loginAt(next, portalHome(), 'forgot-id', temporaryPassword);
+  await passEmailOtp(next, stack.mail, email);
   await next.getByRole('heading', { name: '新しいパスワードの設定' }).waitFor();
   await next.getByLabel('新しいパスワード', { exact: true }).fill(temporaryPassword);
   await next.getByLabel('新しいパスワード（確認）').fill(temporaryPassword);
@@ -242,7 +244,6 @@ test('forgot user ID: neutral answers, a one-time link to あなたのID, then �
   await next.getByLabel('新しいパスワード', { exact: true }).fill('Chosen-pass-2');
   await next.getByLabel('新しいパスワード（確認）').fill('Chosen-pass-2');
   await next.getByRole('button', { name: '設定する' }).click();
-  await passEmailOtp(next, stack.mail, email);
   await next.waitForURL(portalHome());
   expect(Boolean((await db()('accounts').where({ id: accountId }).first()).must_change_password)).toBe(false);
   await next.close();

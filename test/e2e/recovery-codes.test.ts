@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { useRecoveryCode } from '../../idp/mfa/recovery-codes.js';
+import { addCredential } from '../../idp/mfa/credentials.js';
+import { generateRecoveryCodes, useRecoveryCode } from '../../idp/mfa/recovery-codes.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { adminApi } from '../helpers/admin-api.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
@@ -114,4 +115,40 @@ test('a union whose policy does not allow recovery codes shows no section and no
   expect(await page.getByRole('heading', { name: 'リカバリーコード' }).count()).toBe(0);
   expect((await page.goto(consoleUrl('/recovery-codes', 'delta')))?.status()).toBe(404);
   await page.close();
+});
+
+test('lost phone: a recovery code replaces the app at login, says how many remain, mails a notice; the code works once', async () => {
+  // A union without e-mail OTP: the app is the only factor, so without the codes the admin would be needed.
+  const epsilon = { slug: 'epsilon', name: 'イプシロン健康保険組合', insurerNumber: '06130005' };
+  await saveUnion(db(), { ...epsilon, settings: { portalUrl: `${stack.portalUrl}/u/alpha/`, mfa: { required: true, allowed: ['passkey', 'totp'], recommended: 'totp', recoveryCodes: true } } });
+  stack.unions.epsilon = { ...epsilon, issuer: stack.idp.registry.issuerUrl('epsilon') } as TestUnion;
+  const { accountId } = await createMemberWithLogin(stack, 'epsilon', { userId: 'rc-login', password: 'rc-login-pass', mfa: 'totp' });
+  await addCredential(db(), { accountId, type: 'totp', label: 'なくしたスマホ', secret: stack.idp.registry.deps.box.seal('JBSWY3DPEHPK3PXP') });
+  const [code] = await generateRecoveryCodes(db(), accountId, codeKey());
+
+  const page = await browser.newPage();
+  await loginAt(page, consoleUrl('/', 'epsilon'), 'rc-login', 'rc-login-pass');
+  await page.getByRole('heading', { name: '2段階認証' }).waitFor();
+  await page.getByRole('link', { name: 'リカバリーコード' }).click();
+  await page.getByLabel('リカバリーコード').fill(code.toLowerCase().replace('-', ' '));
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByRole('heading', { name: 'リカバリーコードでログインしました' }).waitFor();
+  expect(await page.getByRole('status').innerText()).toContain('残りのリカバリーコードは9個です。');
+  const notice = await stack.mail.next('rc-login@example.jp', { subject: 'リカバリーコード使用のお知らせ' });
+  expect(notice.from?.value[0].address).toBe('info@example.jp');
+  await page.getByRole('link', { name: '続ける' }).click();
+  await page.getByRole('heading', { name: 'アカウント管理' }).waitFor();
+  // The ID token says how: acr mfa, amr recovery_code.
+  const session = await db()('account_console_sessions').where({ account_id: accountId }).first();
+  expect(JSON.parse(session.data).member).toMatchObject({ acr: 'urn:kenpo-id:loa:mfa', amr: ['pwd', 'recovery_code', 'mfa'] });
+  await page.close();
+
+  // The same code again: refused.
+  const again = await (await browser.newContext()).newPage();
+  await loginAt(again, consoleUrl('/', 'epsilon'), 'rc-login', 'rc-login-pass');
+  await again.getByRole('link', { name: 'リカバリーコード' }).click();
+  await again.getByLabel('リカバリーコード').fill(code);
+  await again.getByRole('button', { name: 'ログイン' }).click();
+  expect(await again.getByRole('alert').first().innerText()).toContain('リカバリーコードが正しくないか、既に使用されています。');
+  await again.context().close();
 });

@@ -89,7 +89,7 @@ test('a stolen IdP session cookie (the member stopped after the password): no se
   // The member's chosen app was never set up: a pending set-up, the case the review walked through.
   const thief = victim.clone();
   thief.cookies.delete('kenpo_portal');
-  for (const extra of [{}, { acr_values: PHISHING_RESISTANT }]) {
+  for (const extra of [{}, { acr_values: PHISHING_RESISTANT }] as Record<string, string>[]) {
     const page = await thief.follow(await authorizeUrl(thief, extra));
     expect(page.url).toContain('/interaction/');
     expect(isSetUpPage(page)).toBe(false);

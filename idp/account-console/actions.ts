@@ -1,12 +1,13 @@
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
-import {
-  findAccount, isEmailTaken, isLoginIdTaken, normalizeLoginId, passwordHashOf, revokePassword, updateAccount, type Account,
-} from '../accounts/account-repository.js';
-import { describePasswordPolicy, EMAIL_MESSAGES, emailFormatErrors, passwordErrors, userIdErrors } from '../accounts/field-rules.js';
+import { findAccount, normalizeLoginId, revokePassword, updateAccount, type Account } from '../accounts/account-repository.js';
+import { adoptVerifiedEmail, newEmailErrors } from '../accounts/email-address.js';
+import { describePasswordPolicy, EMAIL_MESSAGES } from '../accounts/field-rules.js';
+import { newPasswordErrors, storeNewPassword } from '../accounts/password-change.js';
+import { changeUserId } from '../accounts/user-id-change.js';
 import { consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, type LinkStatus } from '../accounts/one-time-links.js';
-import { hashPassword, verifyPassword } from '../accounts/password-hasher.js';
+import { hashPassword } from '../accounts/password-hasher.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Mailer } from '../mail/mailer.js';
 import { composeMail } from '../mail/templates.js';
@@ -71,12 +72,9 @@ export const passwordRule = (union: Union) => describePasswordPolicy(union.polic
 
 /** パスワードの更新: policy, twice, not the user ID, not the current one; optionally signs out everywhere else. */
 export async function changePassword(deps: ConsoleDeps, form: { password: string; confirmation: string; signOutEverywhere: boolean }) {
-  const password = form.password.slice(0, 1024);
-  const errors = passwordErrors(deps.union.policy.password, password, form.confirmation.slice(0, 1024), deps.account.userId);
-  const current = await passwordHashOf(deps.db, deps.account.id);
-  if (errors.length === 0 && current && await verifyPassword(password, current)) errors.push('現在のパスワードと同じパスワードは設定できません。');
+  const errors = await newPasswordErrors(deps.db, deps.union, deps.account, form);
   if (errors.length) return { errors };
-  await updateAccount(deps.db, deps.account.id, { passwordHash: await hashPassword(password), mustChangePassword: false });
+  await storeNewPassword(deps.db, deps.account.id, await hashPassword(form.password));
   let ended = 0;
   if (form.signOutEverywhere) ended = await signOutOthers(deps, 'password_changed');
   await audit(deps, 'account.password.changed', 'success', { signedOutOthers: form.signOutEverywhere, endedSessions: ended });
@@ -213,27 +211,19 @@ export async function updateProfile(deps: ConsoleDeps, values: { language: strin
   const { db, union, account } = deps;
   const errors: string[] = [];
   if (!LANGUAGES.includes(values.language)) errors.push('言語を選択してください。');
-  const newUserId = values.userId !== (account.userId ?? '') && normalizeLoginId(values.userId) !== account.userId ? values.userId : undefined;
-  if (newUserId !== undefined) {
-    const problems = userIdErrors(newUserId);
-    errors.push(...problems);
-    if (!problems.length && await isLoginIdTaken(db, union.slug, newUserId, account.id)) errors.push('このユーザIDは既に使用されています。別のユーザIDを入力してください。');
-  }
+  const newUserId = normalizeLoginId(values.userId) !== account.userId ? values.userId : undefined;
   const method = values.method as MfaMethod;
   const methodChanged = values.method !== '' && method !== account.preferredMfa;
   if (methodChanged && !union.policy.mfa.allowed.includes(method)) errors.push('認証方法を選択してください。');
   if (methodChanged && method === 'email_otp' && !account.emailVerified) errors.push('OTPメール認証には確認済みのメールアドレスが必要です。');
   if (errors.length) return { errors };
 
-  await db('accounts').where({ id: account.id }).update({ language: values.language });
   if (newUserId !== undefined) {
-    try {
-      await updateAccount(db, account.id, { userId: newUserId });
-    } catch {
-      return { errors: ['このユーザIDは既に使用されています。別のユーザIDを入力してください。'] };
-    }
+    const problems = await changeUserId(db, union.slug, account.id, newUserId);
+    if (problems.length) return { errors: problems };
     await audit(deps, 'account.user_id.changed', 'success', { from: account.userId, to: normalizeLoginId(newUserId) });
   }
+  await db('accounts').where({ id: account.id }).update({ language: values.language });
   let enrol: 'totp' | 'passkey' | undefined;
   if (methodChanged) {
     const registered = method === 'email_otp' || (await listCredentials(db, account.id, method)).length > 0;
@@ -267,9 +257,7 @@ export const EMAIL_REVERT_DAYS = 7;
  */
 export async function requestEmailChange(deps: ConsoleDeps, typed: string) {
   const email = typed.toLowerCase();
-  const errors = emailFormatErrors(email);
-  if (!errors.length && email === deps.account.email) errors.push('現在のメールアドレスと同じです。');
-  if (!errors.length && await isEmailTaken(deps.db, deps.union.slug, email, deps.account.id)) errors.push(EMAIL_MESSAGES.taken);
+  const errors = await newEmailErrors(deps.db, deps.union.slug, deps.account, email, { refuseCurrent: true });
   if (errors.length) return { errors };
   const kept = keptSessionOf(deps.session);
   const { token, link } = await createLink(deps.db, {
@@ -306,12 +294,7 @@ export async function confirmEmailChange(deps: EmailLinkDeps, token: string) {
   if (status !== 'valid' || !link) return { kind: 'invalid' as const, message: INVALID_LINK[status as Exclude<LinkStatus, 'valid'>] };
   const email = link.payload.email;
   const before = await db('accounts').where({ id: link.accountId }).first('email');
-  if (await isEmailTaken(db, union.slug, email, link.accountId)) return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
-  try {
-    await updateAccount(db, link.accountId, { email, emailVerified: true });
-  } catch {
-    return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
-  }
+  if (await adoptVerifiedEmail(db, union.slug, link.accountId, email) === 'taken') return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
   await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'account.email.changed', target: link.accountId, outcome: 'success', ip: deps.ip });
   const { keepSession, keepGrant, keepConsole } = link.payload;
   await endSessionsAfterChange({ db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, {
@@ -372,12 +355,7 @@ export async function revertEmailChange(deps: EmailLinkDeps, token: string): Pro
     return { kind: 'cancelled' };
   }
   const taken: EmailRevertOutcome = { kind: 'taken', message: '元のメールアドレスは別のアカウントで使用されているため、戻せませんでした。健康保険組合へご連絡ください。' };
-  if (await isEmailTaken(db, union.slug, from, accountId)) return taken;
-  try {
-    await updateAccount(db, accountId, { email: from, emailVerified: true });
-  } catch {
-    return taken;
-  }
+  if (await adoptVerifiedEmail(db, union.slug, accountId, from) === 'taken') return taken;
   await revokePassword(db, accountId);
   const { endedSessions } = await endSessionsAfterChange(
     { db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, { accountId, cause: 'email_restored' },

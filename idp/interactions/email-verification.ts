@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { isEmailTaken, updateAccount } from '../accounts/account-repository.js';
+import { adoptVerifiedEmail } from '../accounts/email-address.js';
 import { EMAIL_MESSAGES } from '../accounts/field-rules.js';
 import { consumeLink, inspectLink, type LinkStatus } from '../accounts/one-time-links.js';
 import { recordAudit } from '../audit/audit-log.js';
@@ -43,13 +43,7 @@ export function emailVerificationRouter(): Router<UnionState> {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`, form.csrf)) ctx.throw(403, 'フォームの有効期限が切れました。もう一度URLを開いてください。');
     const { status, link } = await consumeLink(db, union.slug, 'verify_email', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
-    const email = link.payload.email;
-    if (await isEmailTaken(db, union.slug, email, link.accountId)) return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken });
-    try {
-      await updateAccount(db, link.accountId, { email, emailVerified: true });
-    } catch {
-      return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken }); // taken between the check and the write
-    }
+    if (await adoptVerifiedEmail(db, union.slug, link.accountId, link.payload.email) === 'taken') return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken });
     await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'email.verified', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
     return page(ctx, 200, { confirmed: true });
   });

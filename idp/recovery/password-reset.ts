@@ -1,7 +1,7 @@
-import { findAccount, normalizeLoginId, passwordHashOf, toAccount, updateAccount, type AccountRow } from '../accounts/account-repository.js';
-import { passwordErrors } from '../accounts/field-rules.js';
+import { findAccount, normalizeLoginId, toAccount, type AccountRow } from '../accounts/account-repository.js';
 import { consumeLink, createLink, inspectLink } from '../accounts/one-time-links.js';
-import { hashPassword, verifyPassword } from '../accounts/password-hasher.js';
+import { newPasswordErrors, storeNewPassword } from '../accounts/password-change.js';
+import { hashPassword } from '../accounts/password-hasher.js';
 import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import type { Database } from '../../migrations/database.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
@@ -53,17 +53,13 @@ export async function resetPassword(
   const account = link && await findAccount(db, union.slug, link.accountId);
   if (status !== 'valid' || !account) return refuse(status === 'valid' ? 'unknown' : status, link?.accountId);
 
-  const errors = passwordErrors(union.policy.password, form.password, form.confirmation, account.userId);
-  const current = await passwordHashOf(db, account.id);
-  if (errors.length === 0 && current && await verifyPassword(form.password, current)) {
-    errors.push('現在のパスワードと同じパスワードは設定できません。');
-  }
+  const errors = await newPasswordErrors(db, union, account, form);
   if (errors.length) return { kind: 'errors', errors };
 
   const passwordHash = await hashPassword(form.password);
   const used = await db.transaction(async (trx) => {
     const consumed = await consumeLink(trx, union.slug, 'reset_password', token);
-    if (consumed.status === 'valid') await updateAccount(trx, account.id, { passwordHash, mustChangePassword: false });
+    if (consumed.status === 'valid') await storeNewPassword(trx, account.id, passwordHash);
     return consumed.status;
   });
   if (used !== 'valid') return refuse(used, account.id);

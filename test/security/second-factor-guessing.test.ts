@@ -16,7 +16,7 @@ const portalHome = () => `${stack.portalUrl}/u/alpha/`;
 const account = (userId: string) => db()('accounts').where({ user_id: userId }).first();
 
 /** A wrong code: the mailed one is never read (the attacker does not have the mailbox). */
-const guess = (agent: HttpAgent, page: Page, n: number) => agent.submit(page, /\/mfa\/code\/email_otp$/, { code: String(100000 + n), action: 'verify' });
+const guess = (agent: HttpAgent, page: Page, n: number) => agent.submit(page, /\/mfa\/(code\/)?email[-_]otp$/, { code: String(100000 + n), action: 'verify' });
 
 test('a correct password does not clear second-factor failures; the union\'s threshold locks the account', async () => {
   await createMemberWithLogin(stack, 'alpha', { userId: 'code-victim', password: 'code-victim-pass', mfa: 'email_otp' });

@@ -1,5 +1,4 @@
-import { isEmailTaken } from '../../accounts/account-repository.js';
-import { EMAIL_MESSAGES, emailFormatErrors } from '../../accounts/field-rules.js';
+import { newEmailErrors } from '../../accounts/email-address.js';
 import { createLink, pendingLink } from '../../accounts/one-time-links.js';
 import { composeMail } from '../../mail/templates.js';
 import type { RequiredStep, StepContext, StepOutcome } from './step.js';
@@ -49,8 +48,7 @@ export const emailStep: RequiredStep = {
       return { kind: 'again', notice: '確認メールを再送信しました。以前のメールのリンクは使用できなくなりました。' };
     }
     const email = (form.email ?? '').trim().toLowerCase();
-    const errors = emailFormatErrors(email);
-    if (errors.length === 0 && await isEmailTaken(ctx.db, ctx.union.slug, email, ctx.account.id)) errors.push(EMAIL_MESSAGES.taken);
+    const errors = await newEmailErrors(ctx.db, ctx.union.slug, ctx.account, email);
     if (errors.length) return { kind: 'invalid', errors, values: { email: form.email ?? '', mode: 'change' } };
     await sendVerificationMail(ctx, email);
     return { kind: 'again' };

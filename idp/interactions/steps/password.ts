@@ -1,7 +1,6 @@
-import { passwordHashOf, updateAccount } from '../../accounts/account-repository.js';
-import { describePasswordPolicy, passwordErrors } from '../../accounts/field-rules.js';
-import { hashPassword, verifyPassword } from '../../accounts/password-hasher.js';
-import { latestTemporaryPasswordHash } from '../../accounts/temporary-credentials.js';
+import { describePasswordPolicy } from '../../accounts/field-rules.js';
+import { newPasswordErrors, storeNewPassword } from '../../accounts/password-change.js';
+import { hashPassword } from '../../accounts/password-hasher.js';
 import type { RequiredStep } from './step.js';
 
 /** 新しいパスワード: replaces the temporary (or migrated initial) password under the union's policy. */
@@ -14,19 +13,9 @@ export const passwordStep: RequiredStep = {
     locals: { errors, rule: describePasswordPolicy(union.policy.password), maxLength: union.policy.password.maxLength },
   }),
   async submit({ db, union, account }, form) {
-    const password = form.password ?? '';
-    const errors = passwordErrors(union.policy.password, password, form.confirmation ?? '', account.userId);
-    if (errors.length === 0) {
-      const previous = [await passwordHashOf(db, account.id), await latestTemporaryPasswordHash(db, account.id)];
-      for (const hash of previous) {
-        if (hash && await verifyPassword(password, hash)) {
-          errors.push('仮パスワード（現在のパスワード）と同じパスワードは設定できません。');
-          break;
-        }
-      }
-    }
+    const errors = await newPasswordErrors(db, union, account, { password: form.password ?? '', confirmation: form.confirmation ?? '' });
     if (errors.length) return { kind: 'invalid', errors };
-    await updateAccount(db, account.id, { passwordHash: await hashPassword(password), mustChangePassword: false });
+    await storeNewPassword(db, account.id, await hashPassword(form.password ?? ''));
     return { kind: 'done' };
   },
 };

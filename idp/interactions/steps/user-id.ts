@@ -1,5 +1,6 @@
-import { isLoginIdTaken, updateAccount } from '../../accounts/account-repository.js';
-import { USER_ID_FORBIDDEN, userIdErrors } from '../../accounts/field-rules.js';
+import { updateAccount } from '../../accounts/account-repository.js';
+import { USER_ID_FORBIDDEN } from '../../accounts/field-rules.js';
+import { changeUserId } from '../../accounts/user-id-change.js';
 import type { MfaMethod } from '../../unions/policy.js';
 import type { RequiredStep } from './step.js';
 
@@ -8,8 +9,6 @@ export const MFA_LABELS: Record<MfaMethod, string> = {
   totp: 'OTPアプリ認証（認証アプリ）',
   email_otp: 'OTPメール認証',
 };
-
-const TAKEN = 'このユーザIDは既に使用されています。別のユーザIDを入力してください。';
 
 /** 新しいユーザIDと認証方法: the member's own user ID, and the second factor they will use. */
 export const userIdStep: RequiredStep = {
@@ -28,19 +27,15 @@ export const userIdStep: RequiredStep = {
     };
   },
   async submit({ db, union, account }, form) {
-    const userId = (form.userId ?? '').trim();
-    const errors = userIdErrors(userId);
-    if (errors.length === 0 && await isLoginIdTaken(db, union.slug, userId, account.id)) errors.push(TAKEN);
-    const allowed = union.policy.mfa.allowed;
-    const method = allowed.find((m) => m === form.method);
-    if (union.policy.mfa.required && !method) errors.push('認証方法を選択してください。');
-    if (errors.length) return { kind: 'invalid', errors, values: { userId, method: form.method ?? '' } };
-    try {
-      await updateAccount(db, account.id, { userId, ...(method ? { preferredMfa: method } : {}) });
-    } catch {
-      // Another account took the ID between the check and the write (unique index).
-      return { kind: 'invalid', errors: [TAKEN], values: { userId, method: form.method ?? '' } };
+    const userId = (form.userId ?? '').trim().slice(0, 300);
+    const method = union.policy.mfa.allowed.find((m) => m === form.method);
+    const values = { userId, method: form.method ?? '' };
+    if (union.policy.mfa.required && !method) return { kind: 'invalid', errors: ['認証方法を選択してください。'], values };
+    if (userId.toLowerCase() !== account.userId) {
+      const errors = await changeUserId(db, union.slug, account.id, userId);
+      if (errors.length) return { kind: 'invalid', errors, values };
     }
+    if (method) await updateAccount(db, account.id, { preferredMfa: method });
     return { kind: 'done' };
   },
 };

@@ -14,9 +14,9 @@ import { composeMail } from '../mail/templates.js';
 import { findMember } from '../members/member-repository.js';
 import type { FactorCheck, MfaContext } from '../mfa/context.js';
 import { findCredential, listCredentials } from '../mfa/credentials.js';
-import { passkeyRegistrationOptions, registerPasskey } from '../mfa/passkey.js';
+import { factorOf, type FactorInput } from '../mfa/factors.js';
 import { usesSecondFactor } from '../mfa/requirement.js';
-import { completeTotpSetup, startTotpSetup } from '../mfa/totp.js';
+import type { TotpSetup } from '../mfa/totp.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
 import { SecretBox } from '../security/encryption.js';
 import { MFA_METHODS, type MfaMethod } from '../unions/policy.js';
@@ -126,11 +126,14 @@ async function mfaContext(deps: ConsoleDeps): Promise<MfaContext> {
 }
 
 export async function totpSetup(deps: ConsoleDeps) {
-  return startTotpSetup(await mfaContext(deps));
+  return (await factorOf('totp')!.enrolment!.start(await mfaContext(deps))).setup as TotpSetup;
 }
 
-async function factorAdded(deps: ConsoleDeps, method: MfaMethod, label: string, result: FactorCheck) {
+/** Sets up an app or a passkey through the factor registry (as the login does), then prefers, audits and announces it. */
+async function addFactor(deps: ConsoleDeps, method: 'totp' | 'passkey', input: FactorInput): Promise<FactorCheck> {
+  const result = await factorOf(method)!.enrolment!.complete(await mfaContext(deps), input);
   if (!result.ok) return result;
+  const label = (input.label ?? '').trim();
   if (deps.session.prefer === method) await updateAccount(deps.db, deps.account.id, { preferredMfa: method });
   await audit(deps, 'account.factor.added', 'success', { method, credentialId: result.credentialId });
   await announceFactorChange(deps, deps.account, { kind: 'added', method, label, actor: 'member', userAgent: deps.userAgent, ip: deps.ip });
@@ -139,18 +142,18 @@ async function factorAdded(deps: ConsoleDeps, method: MfaMethod, label: string, 
 
 /** A new app; with 全てのデバイスからサインアウトする (a replaced phone) every other session ends too. */
 export async function addTotp(deps: ConsoleDeps, input: { code: string; deviceName: string; signOutEverywhere: boolean }): Promise<FactorCheck> {
-  const result = await factorAdded(deps, 'totp', input.deviceName.trim(), await completeTotpSetup(await mfaContext(deps), input));
+  const result = await addFactor(deps, 'totp', { code: input.code, label: input.deviceName });
   if (result.ok && input.signOutEverywhere) await signOutOthers(deps, 'factor_replaced');
   return result;
 }
 
 export async function passkeyOptions(deps: ConsoleDeps) {
-  return passkeyRegistrationOptions(await mfaContext(deps));
+  return factorOf('passkey')!.options!(await mfaContext(deps), 'register');
 }
 
 export async function addPasskey(deps: ConsoleDeps, input: { label: string; response: RegistrationResponseJSON }): Promise<FactorCheck> {
   if (!input.response || typeof input.response !== 'object') return { ok: false, error: 'パスキーを登録できませんでした。もう一度お試しください。' };
-  return factorAdded(deps, 'passkey', input.label.trim(), await registerPasskey(await mfaContext(deps), input));
+  return addFactor(deps, 'passkey', { label: input.label, response: input.response });
 }
 
 export const LAST_FACTOR = 'この認証方法は、ログインに使える最後の二要素認証のため削除できません。先に別の認証方法を設定してください。';

@@ -24,11 +24,8 @@ type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider'
 
 export const FACTOR_LABELS: Record<FactorMethod, string> = { ...MFA_LABELS, recovery_code: 'リカバリーコード' };
 
-const BLOCKED: Record<Extract<MfaNext, { kind: 'blocked' | 'journey_first' }>['kind'] | 'passkey_not_allowed', string> = {
-  blocked: 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。',
-  journey_first: 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。',
-  passkey_not_allowed: 'このアプリケーションは生体認証（パスキー）でのログインを求めていますが、ご加入の健康保険組合ではパスキーを利用できません。',
-};
+const NO_WAY_TO_PROVE = 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。';
+const PASSKEY_NOT_ALLOWED = 'このアプリケーションは生体認証（パスキー）でのログインを求めていますが、ご加入の健康保険組合ではパスキーを利用できません。';
 
 /** Everything the second-factor screens need for one member in one interaction. */
 interface MfaStepContext extends MfaContext {
@@ -102,7 +99,7 @@ export async function showMfa(ctx: UnionContext, interaction: Interaction, view:
     return render(ctx, status, { ...common, title: '認証方法の再設定', email: m.account.email });
   }
   if (m.next.kind === 'blocked' || m.next.kind === 'journey_first') {
-    const message = m.next.kind === 'blocked' && m.next.reason === 'passkey_not_allowed' ? BLOCKED.passkey_not_allowed : BLOCKED[m.next.kind];
+    const message = m.next.kind === 'blocked' && m.next.reason === 'passkey_not_allowed' ? PASSKEY_NOT_ALLOWED : NO_WAY_TO_PROVE;
     return render(ctx, 403, { ...common, title: 'ログインできません', error: message, abort: `${base}/abort` });
   }
   const method = shownMethod(m, view.method ?? ctx.query.method)!;
@@ -152,7 +149,8 @@ export function mfaRouter(): Router<UnionState> {
   const audit = (m: MfaStepContext, action: string, outcome: 'success' | 'failure' | 'denied', detail?: Record<string, unknown>) =>
     recordAudit(m.db, { unionSlug: m.union.slug, actor: `member:${m.account.id}`, action, target: m.account.id, outcome, ip: m.ip, detail });
 
-  type Answer = { kind: 'finished'; redirectTo?: string } | { kind: 'retry'; error: string; status: number } | { kind: 'locked' } | { kind: 'page'; html: true };
+  /** What became of an answer: the login went on (JSON callers get where to), it is asked again, the account locked, or a page was shown. */
+  type Answer = { kind: 'finished'; redirectTo?: string } | { kind: 'retry'; error: string; status: number } | { kind: 'locked' } | { kind: 'shown' };
 
   /** Checks an answer to a challenge: rate limits, the second-factor lockout, then the factor itself. */
   async function answerChallenge(ctx: UnionContext, m: MfaStepContext, factor: SecondFactor, input: FactorInput, json: boolean): Promise<Answer> {
@@ -176,7 +174,7 @@ export function mfaRouter(): Router<UnionState> {
       const continueTo = await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: 'recovery_code' }), { mergeWithLastSubmission: true });
       ctx.type = 'html';
       ctx.body = await renderPage('idp/recovery-code-used', { title: 'リカバリーコードでログインしました', brand: m.union.name, remaining, continueTo });
-      return { kind: 'page', html: true };
+      return { kind: 'shown' };
     }
     if (json) return { kind: 'finished', redirectTo: await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: factor.method }), { mergeWithLastSubmission: true }) };
     await finish(ctx, m, { proven: factor.method });
@@ -262,7 +260,7 @@ export function mfaRouter(): Router<UnionState> {
     else if (answer.kind === 'retry') {
       ctx.status = answer.status;
       ctx.body = { error: answer.error };
-    } else ctx.body = { redirectTo: (answer as { redirectTo?: string }).redirectTo };
+    } else if (answer.kind === 'finished') ctx.body = { redirectTo: answer.redirectTo };
   });
 
   return router;

@@ -4,8 +4,11 @@ import type { Database } from '../migrations/database.js';
 import { accountConsoleRouter } from './account-console/router.js';
 import { adminRouters } from './admin/router.js';
 import type { IdpConfig } from './config.js';
-import type { UnionState } from './http/context.js';
+import type { UnionContext, UnionState } from './http/context.js';
+import { trustThisBrowser } from './interactions/device-cookie.js';
+import type { Mailer } from './mail/mailer.js';
 import { errorHandler } from './http/errors.js';
+import { koaProxyFlag, trustedForwarding } from './http/forwarded.js';
 import { securityHeaders } from './http/security-headers.js';
 import { staticAssets } from './http/static-assets.js';
 import { interactionRouter } from './interactions/router.js';
@@ -19,9 +22,23 @@ import { SecretBox } from './security/encryption.js';
 
 const UNION_PATH = /^\/u\/([^/]+)(?:\/|$)/;
 
+/**
+ * The provider's protocol routes; a request that completed a login (oidc-provider's
+ * authorization.success marks it, see provider-registry.ts) leaves this browser trusted for the
+ * account before the answer goes out (lockout without denial of service).
+ */
+function protocolRoutes(routes: Koa.Middleware): Koa.Middleware<UnionState> {
+  return async (ctx, next) => {
+    await routes(ctx as never, next);
+    const accountId = ctx.state.completedLoginFor;
+    if (accountId) await trustThisBrowser(ctx as unknown as UnionContext, accountId);
+  };
+}
+
 export interface Idp {
   app: Koa<UnionState>;
   registry: ProviderRegistry;
+  mailer: Mailer;
   listen(port: number, host?: string): Promise<Server>;
 }
 
@@ -30,9 +47,10 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir });
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
-  const app = new Koa<UnionState>({ proxy: config.trustProxy, keys: config.cookieKeys });
+  const app = new Koa<UnionState>({ proxy: koaProxyFlag(config.trustProxy), keys: config.cookieKeys });
   const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), setupLinkRouter(), ...adminRouters(), recoveryRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
 
+  app.use(trustedForwarding(config.trustProxy));
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   app.use(staticAssets());
@@ -51,7 +69,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
     ctx.state.dataKey = config.dataEncryptionKey;
     ctx.state.csrfSecret = config.cookieKeys[0];
     // Our routes first (interactions, admin, recovery); anything else is the provider's protocol.
-    const chain = [...unionRoutes, issuer.routes];
+    const chain = [...unionRoutes, protocolRoutes(issuer.routes)];
     const run = (i: number): Promise<void> => (i < chain.length ? chain[i](ctx as never, () => run(i + 1)) : next());
     return run(0);
   });
@@ -59,6 +77,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   return {
     app,
     registry,
+    mailer,
     listen: (port, host = '127.0.0.1') => new Promise((resolve) => {
       const server = app.listen(port, host, () => resolve(server));
     }),

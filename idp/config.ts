@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseTrustProxy, TrustProxyError, type ProxyTrust } from '../net/client-address.js';
 import { projectRoot } from './paths.js';
 
 export interface IdpConfig {
@@ -13,8 +14,8 @@ export interface IdpConfig {
   /** SMTP server for outgoing mail; without one, mail is written to `mailDir` and printed. */
   smtpUrl?: string;
   mailDir: string;
-  /** Trust X-Forwarded-* headers from a TLS-terminating proxy. */
-  trustProxy: boolean;
+  /** Which proxies may speak for the client in X-Forwarded-* (TRUST_PROXY: hop count or addresses/CIDRs). */
+  trustProxy: ProxyTrust;
 }
 
 export class ConfigError extends Error {}
@@ -35,8 +36,17 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
     dataEncryptionKey: parseDataKey(env.DATA_ENCRYPTION_KEY),
     smtpUrl: env.SMTP_URL || undefined,
     mailDir: env.MAIL_DIR || path.join(projectRoot, 'data', 'mail'),
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: parseProxyTrust(env.TRUST_PROXY),
   };
+}
+
+function parseProxyTrust(value: string | undefined): ProxyTrust {
+  try {
+    return parseTrustProxy(value);
+  } catch (err) {
+    if (err instanceof TrustProxyError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 export function parsePort(value: string, name: string): number {

@@ -6,6 +6,10 @@ import * as mfa from './004_mfa.js';
 import * as accountConsole from './005_account_console.js';
 import * as sessionsAndLogout from './006_sessions_and_logout.js';
 import * as secondFactorSafety from './007_second_factor_safety.js';
+import * as hashedModelKeys from './008_hashed_model_keys.js';
+import * as auditChain from './009_audit_chain.js';
+import * as recoveryCooldown from './010_recovery_cooldown.js';
+import * as trustedDevices from './011_trusted_devices.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -19,6 +23,10 @@ const migrations: Record<string, Knex.Migration> = {
   '005_account_console': accountConsole,
   '006_sessions_and_logout': sessionsAndLogout,
   '007_second_factor_safety': secondFactorSafety,
+  '008_hashed_model_keys': hashedModelKeys,
+  '009_audit_chain': auditChain,
+  '010_recovery_cooldown': recoveryCooldown,
+  '011_trusted_devices': trustedDevices,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

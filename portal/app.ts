@@ -5,6 +5,7 @@ import ejs from 'ejs';
 import type { Database } from '../migrations/database.js';
 import { viewsDir } from '../idp/paths.js';
 import type { PortalConfig } from './config.js';
+import { applyProxyTrust } from './http/forwarded.js';
 import { errorHandler, securityHeaders } from './http/security.js';
 import { PortalTokenVerifier } from './medical/access-token.js';
 import { RelyingParties } from './oidc-client.js';
@@ -35,7 +36,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   const keys = new IssuerKeys(rps);
   const sessions = new KnexSessionStore(db, SESSION_TTL_MS);
 
-  app.set('trust proxy', config.trustProxy);
+  applyProxyTrust(app, config.trustProxy);
   app.set('views', viewsDir);
   app.engine('ejs', renderWithLayout);
   app.set('view engine', 'ejs');

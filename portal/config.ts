@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseTrustProxy, type ProxyTrust } from '../net/client-address.js';
 
 /** One union the portal serves, as a confidential client of that union's issuer. */
 export interface PortalUnion {
@@ -9,6 +10,8 @@ export interface PortalUnion {
   clientSecret: string;
   /** Minimum acr (portal/acr.ts) a session needs for medical data; absent: any login will do. */
   requiredAcr?: string;
+  /** Medical data needs a login at most this many seconds old (sent as max_age); absent: any age. */
+  medicalMaxAuthAgeSeconds?: number;
 }
 
 export interface PortalConfig {
@@ -18,7 +21,8 @@ export interface PortalConfig {
   /** Signs the session cookie (at least 32 characters). */
   sessionSecret: string;
   unions: PortalUnion[];
-  trustProxy: boolean;
+  /** Which proxies may speak for the client in X-Forwarded-* (TRUST_PROXY, as for the IdP). */
+  trustProxy: ProxyTrust;
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,6 +41,10 @@ export function loadPortalConfig(env: Env = process.env, defaults: { databaseUrl
     if (u.requiredAcr !== undefined && (typeof u.requiredAcr !== 'string' || !u.requiredAcr)) {
       throw new Error('PORTAL_UNIONS: "requiredAcr" must be an acr value when present');
     }
+    const maxAge = u.medicalMaxAuthAgeSeconds;
+    if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge > 0)) {
+      throw new Error('PORTAL_UNIONS: "medicalMaxAuthAgeSeconds" must be a positive whole number of seconds when present');
+    }
   }
   return {
     baseUrl,
@@ -44,6 +52,6 @@ export function loadPortalConfig(env: Env = process.env, defaults: { databaseUrl
     databaseUrl: env.DATABASE_URL || defaults.databaseUrl,
     sessionSecret,
     unions,
-    trustProxy: env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

@@ -7,6 +7,8 @@ export interface MemberSession {
   idToken: string;
   /** The ID token's `acr`: how strongly the member authenticated. */
   acr?: string;
+  /** The ID token's `auth_time` (epoch seconds), when the IdP sent it. */
+  authTime?: number;
   accessToken: string;
   refreshToken?: string;
   /** Epoch ms when the access token expires. */
@@ -22,6 +24,8 @@ export interface PendingLogin {
   returnTo: string;
   /** Sent back to log in because the union requires a stronger acr: the callback must not loop. */
   stepUp?: boolean;
+  /** Sent back for a recent login: the `max_age` asked, which the callback checks against auth_time. */
+  maxAge?: number;
 }
 
 declare module 'express-session' {

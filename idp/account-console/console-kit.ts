@@ -35,6 +35,7 @@ export const NOTICES = {
   sessionEnded: 'セッションからサインアウトしました。',
   sessionAlreadyEnded: 'このセッションは既に終了しています。',
   useLogoutHere: 'この端末のセッションは「ログアウト」で終了してください。',
+  deviceForgotten: 'ブラウザの登録を解除しました。',
 } as const;
 
 export type NoticeKey = keyof typeof NOTICES;

@@ -5,6 +5,7 @@ import { sessionExists, sessionUidOfGrant } from '../accounts/sessions.js';
 import { consoleConfig } from './client.js';
 import { endConsoleSession, loadConsoleSession, saveConsoleSession } from './console-session.js';
 import { grantOfAccessToken } from './idp-sessions.js';
+import { SecretBox } from '../security/encryption.js';
 import { showConsolePage } from './pages.js';
 import { type ConsoleKit, safeReturnTo } from './console-kit.js';
 
@@ -36,7 +37,7 @@ export function loginRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
       await endConsoleSession(ctx, session);
       return failed('別のアカウントで認証されたため、操作を中止しました。もう一度ログインしてください。');
     }
-    const grantId = await grantOfAccessToken(ctx.state.db, union.slug, tokens.access_token);
+    const grantId = await grantOfAccessToken(ctx.state.db, new SecretBox(ctx.state.dataKey), union.slug, tokens.access_token);
     const idpSessionUid = grantId ? await sessionUidOfGrant(ctx.state.db, union.slug, claims.sub, grantId) : undefined;
     await saveConsoleSession(ctx, {
       id: session.id, accountId: claims.sub, pending: undefined,

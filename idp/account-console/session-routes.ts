@@ -1,6 +1,8 @@
 import type Router from '@koa/router';
 import type { UnionState } from '../http/context.js';
 import { listSessions } from '../accounts/sessions.js';
+import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
+import { deviceCookieOf } from '../interactions/device-cookie.js';
 import { formatDate } from './pages.js';
 import * as actions from './actions.js';
 import type { ConsoleKit } from './console-kit.js';
@@ -13,10 +15,21 @@ export function sessionRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     const signed = await signedIn(ctx);
     if (!signed) return;
     const sessions = await listSessions(ctx.state.db, ctx.state.issuer.union.slug, signed.account.id);
+    const { db, issuer: { union } } = ctx.state;
     return page(ctx, signed, 'sessions', 200, {
       title: 'ログイン中のセッション', notice: notice(ctx), formatDate, current: signed.session.member.idpSessionUid,
       sessions: sessions.map((s) => ({ ...s, method: actions.describeAmr(s.amr) })),
+      devices: await listTrustedDevices(db, union.slug, signed.account.id), thisDevice: deviceCookieOf(ctx)?.id,
     });
+  });
+
+  // 登録済みのブラウザ: forgetting one makes it an unknown browser for the lockout again.
+  router.post('/devices/:id/forget', async (ctx) => {
+    const signed = await signedIn(ctx);
+    if (!signed) return;
+    await trustedForm(ctx, signed);
+    await revokeTrustedDevices(ctx.state.db, ctx.state.issuer.union.slug, signed.account.id, ctx.params.id.slice(0, 36));
+    return done(ctx, '/sessions', 'deviceForgotten');
   });
 
   router.post('/sessions/others/end', async (ctx) => {

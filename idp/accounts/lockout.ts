@@ -1,32 +1,24 @@
 import type { Database } from '../../migrations/database.js';
 
 /**
- * Lockout bookkeeping. A failed-attempt slot is reserved *before* a secret is checked, with a
- * conditional increment, so concurrent guesses can never check more than `threshold` secrets.
+ * Lockout bookkeeping. Failures are counted per scope: the account (browsers the member never
+ * completed a login in) or one trusted device (OWASP device cookies), so an outsider's failures
+ * never lock the member's own browser. A failed-attempt slot is reserved *before* a secret is
+ * checked, with a conditional increment, so concurrent guesses can never check more than
+ * `threshold` secrets.
  */
-
-/** Reserves one attempt; false when the account is already locked (nothing may be checked). */
-export async function reserveAttempt(db: Database, accountId: string, threshold: number): Promise<boolean> {
-  const updated = await db('accounts')
-    .where({ id: accountId })
-    .andWhere('failed_attempts', '<', threshold)
-    .increment('failed_attempts', 1);
-  return updated === 1;
+export interface LockScope {
+  table: 'accounts' | 'trusted_devices';
+  id: string;
 }
 
-/** The secret was right: the reserved attempt and earlier failures are forgotten. */
-export async function clearAttempts(db: Database, accountId: string): Promise<void> {
-  await db('accounts').where({ id: accountId }).update({ failed_attempts: 0 });
-}
+export const accountScope = (accountId: string): LockScope => ({ table: 'accounts', id: accountId });
 
-/** The secret was wrong: returns true when this failure locked the account. */
-export async function settleFailure(db: Database, accountId: string, threshold: number): Promise<boolean> {
-  const locked = await db('accounts')
-    .where({ id: accountId })
-    .andWhere('failed_attempts', '>=', threshold)
-    .whereNull('locked_at')
-    .update({ locked_at: Date.now() });
-  return locked === 1;
+/** Reserves one attempt; false when the scope is already locked. */
+async function reserveAttempt(db: Database, scope: LockScope, column: 'failed_attempts' | 'mfa_failed_attempts', limits: { password: number; mfa?: number }): Promise<boolean> {
+  const query = db(scope.table).where({ id: scope.id }).andWhere('failed_attempts', '<', limits.password);
+  if (limits.mfa !== undefined) query.andWhere('mfa_failed_attempts', '<', limits.mfa);
+  return (await query.increment(column, 1)) === 1;
 }
 
 export interface LockoutState {
@@ -37,59 +29,56 @@ export interface LockoutState {
 }
 
 export function lockoutState(account: { failedAttempts: number; lockedAt: number | null }, threshold: number): LockoutState {
-  return {
-    locked: account.failedAttempts >= threshold,
-    failedAttempts: account.failedAttempts,
-    threshold,
-    lockedAt: account.lockedAt,
-  };
+  return { locked: account.failedAttempts >= threshold, failedAttempts: account.failedAttempts, threshold, lockedAt: account.lockedAt };
 }
 
+/** The union unlocks an account (its trusted devices' own counts go too). */
 export async function unlock(db: Database, accountId: string): Promise<void> {
-  await db('accounts').where({ id: accountId }).update({ failed_attempts: 0, mfa_failed_attempts: 0, locked_at: null, updated_at: Date.now() });
+  const cleared = { failed_attempts: 0, mfa_failed_attempts: 0, locked_at: null };
+  await db('accounts').where({ id: accountId }).update({ ...cleared, updated_at: Date.now() });
+  await db('trusted_devices').where({ account_id: accountId }).update(cleared);
 }
 
 export type GuardedCheck = 'ok' | 'wrong' | 'locked';
 
 /**
- * Checks a secret (password, birthdate, one-time code) under the lockout rules: nothing is checked
- * on a locked account, a right answer clears the failures, a wrong one counts (and may lock).
- * `onLocked` runs once, when this very failure locks the account.
+ * Checks a secret (password, birthdate) under the lockout rules: a right answer clears the
+ * failures, a wrong one counts and may lock (`onLocked` runs once, when this very failure locks;
+ * the failure itself still answers 'wrong'). A locked scope still checks the secret, uncounted, so
+ * that it costs the same work and answers like any wrong secret: only whoever gives the right one
+ * learns that it is locked.
  */
 export async function checkUnderLockout(
-  db: Database, accountId: string, threshold: number, check: () => Promise<boolean>, onLocked?: () => Promise<void>,
+  db: Database, scope: LockScope, threshold: number, check: () => Promise<boolean>, onLocked?: () => Promise<void>,
 ): Promise<GuardedCheck> {
-  if (!(await reserveAttempt(db, accountId, threshold))) return 'locked';
+  if (!(await reserveAttempt(db, scope, 'failed_attempts', { password: threshold }))) return (await check()) ? 'locked' : 'wrong';
   if (await check()) {
-    await clearAttempts(db, accountId);
+    await db(scope.table).where({ id: scope.id }).update({ failed_attempts: 0 });
     return 'ok';
   }
-  if (await settleFailure(db, accountId, threshold)) {
-    await onLocked?.();
-    return 'locked';
-  }
+  const locked = await db(scope.table).where({ id: scope.id }).andWhere('failed_attempts', '>=', threshold).whereNull('locked_at')
+    .update({ locked_at: Date.now() });
+  if (locked === 1) await onLocked?.();
   return 'wrong';
 }
 
 /**
  * Checks a second-factor answer (code, assertion) under its own count: a correct password never
- * clears it, only a passed factor (the end of a complete login) does. Reaching `mfaThreshold`
- * locks the account like a password lockout, so guessing codes has a hard end.
+ * clears it, only a passed factor (the end of a complete login) does. Reaching `thresholds.mfa`
+ * locks the scope like a password lockout, so guessing codes has a hard end.
  */
 export async function checkSecondFactorUnderLockout(
-  db: Database, accountId: string, thresholds: { password: number; mfa: number }, check: () => Promise<boolean>,
+  db: Database, scope: LockScope, thresholds: { password: number; mfa: number }, check: () => Promise<boolean>, onLocked?: () => Promise<void>,
 ): Promise<GuardedCheck> {
-  const reserved = await db('accounts').where({ id: accountId })
-    .andWhere('failed_attempts', '<', thresholds.password)
-    .andWhere('mfa_failed_attempts', '<', thresholds.mfa)
-    .increment('mfa_failed_attempts', 1);
-  if (reserved !== 1) return 'locked';
+  if (!(await reserveAttempt(db, scope, 'mfa_failed_attempts', thresholds))) return 'locked';
   if (await check()) {
-    await db('accounts').where({ id: accountId }).update({ mfa_failed_attempts: 0 });
+    await db(scope.table).where({ id: scope.id }).update({ mfa_failed_attempts: 0 });
     return 'ok';
   }
-  const locked = await db('accounts').where({ id: accountId })
+  const locked = await db(scope.table).where({ id: scope.id })
     .andWhere('mfa_failed_attempts', '>=', thresholds.mfa).whereNull('locked_at')
     .update({ locked_at: Date.now(), failed_attempts: thresholds.password });
-  return locked === 1 ? 'locked' : 'wrong';
+  if (locked !== 1) return 'wrong';
+  await onLocked?.();
+  return 'locked';
 }

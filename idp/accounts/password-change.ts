@@ -1,8 +1,10 @@
 import type { Database } from '../../migrations/database.js';
 import type { Union } from '../unions/union-repository.js';
 import { passwordHashOf, updateAccount, type Account } from './account-repository.js';
+import { findMember } from '../members/member-repository.js';
 import { passwordErrors } from './field-rules.js';
 import { verifyPassword } from './password-hasher.js';
+import { passwordStrengthErrors } from './password-strength.js';
 import { latestTemporaryPasswordHash } from './temporary-credentials.js';
 
 /**
@@ -11,7 +13,7 @@ import { latestTemporaryPasswordHash } from './temporary-credentials.js';
  * else the change ends (sessions) or tells (mails).
  */
 export async function newPasswordErrors(
-  db: Database, union: Union, account: Pick<Account, 'id' | 'userId'>, form: { password: string; confirmation: string },
+  db: Database, union: Union, account: Pick<Account, 'id' | 'userId' | 'memberId'>, form: { password: string; confirmation: string },
 ): Promise<string[]> {
   const password = form.password.slice(0, 1024);
   const errors = passwordErrors(union.policy.password, password, form.confirmation.slice(0, 1024), account.userId);
@@ -21,7 +23,12 @@ export async function newPasswordErrors(
   if (current && await verifyPassword(password, current)) return ['現在のパスワードと同じパスワードは設定できません。'];
   const postcard = await latestTemporaryPasswordHash(db, account.id);
   if (postcard && await verifyPassword(password, postcard)) return ['仮パスワードと同じパスワードは設定できません。'];
-  return [];
+  // Nor one a guesser tries first: a common password, or the member's own data.
+  const member = await findMember(db, union.slug, account.memberId);
+  return passwordStrengthErrors(password, {
+    userId: account.userId, unionName: union.name, unionSlug: union.slug,
+    kigo: member?.kigo, bango: member?.bango, birthdate: member?.birthdate,
+  });
 }
 
 /** The account's password from now on; no change is asked for any more (nor a migrated initial password kept). */

@@ -2,13 +2,18 @@ import type { Database } from '../../migrations/database.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Union } from '../unions/union-repository.js';
 import { normalizeLoginId, type AccountRow } from './account-repository.js';
-import { checkUnderLockout } from './lockout.js';
+import type { Mailer } from '../mail/mailer.js';
+import { announceLock } from './lock-notice.js';
+import { accountScope, checkUnderLockout } from './lockout.js';
+import { failureDelayMs, loginAttemptWait, sleep } from './login-throttle.js';
+import { deviceScope, touchDevice, trustedDeviceOf } from './trusted-devices.js';
 import { decoyPasswordHash, verifyPassword } from './password-hasher.js';
 import { consumeTemporaryCredential, findTemporaryCredential } from './temporary-credentials.js';
 
 export type PasswordLoginResult =
-  | { ok: true; accountId: string; temporary: boolean }
-  | { ok: false; reason: 'invalid' | 'locked' | 'temporary_expired' | 'no_mailbox' };
+  | { ok: true; accountId: string; temporary: boolean; trustedDeviceId?: string }
+  | { ok: false; reason: 'invalid' | 'locked' | 'temporary_expired' | 'no_mailbox' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 interface LoginTarget {
   accountId: string;
@@ -44,38 +49,63 @@ async function findLoginTarget(db: Database, unionSlug: string, loginId: string)
   return undefined;
 }
 
+/** The browser the attempt comes from: its address, and its device cookie if it has one. */
+export interface LoginSource {
+  ip: string;
+  userAgent?: string;
+  device?: { id: string; secret: string };
+}
+
 /**
- * Checks a user ID and password under the union's lockout policy. Unknown IDs cost the same
- * hash as known ones, and the answer never says which of the two was wrong.
+ * Checks a user ID and password under the union's throttles and lockout policy. Unknown IDs cost
+ * the same hash as known ones, a locked account answers like a wrong password unless the password
+ * is right, and the answer never says which of the two was wrong. A browser the member completed a
+ * login in (a trusted device) keeps its own count, so an outsider's failures never lock it.
  */
 export async function loginWithPassword(
-  db: Database,
+  deps: { db: Database; mailer: Mailer },
   union: Union,
-  input: { loginId: string; password: string; ip?: string },
+  input: { loginId: string; password: string } & LoginSource,
 ): Promise<PasswordLoginResult> {
+  const { db } = deps;
+  const throttle = union.policy.loginThrottle;
+  const wait = await loginAttemptWait(db, union.slug, input.ip, throttle);
+  if (wait) {
+    await recordAudit(db, { unionSlug: union.slug, actor: 'anonymous', action: 'login.password', target: normalizeLoginId(input.loginId).slice(0, 255), outcome: 'denied', ip: input.ip, detail: { reason: 'throttled' } });
+    return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+  }
   const loginId = normalizeLoginId(input.loginId);
   const threshold = union.policy.lockoutThreshold;
   const target = loginId ? await findLoginTarget(db, union.slug, loginId) : undefined;
+  const device = target && await trustedDeviceOf(db, union.slug, target.accountId, input.device);
   const audit = (action: string, outcome: 'success' | 'failure' | 'denied', detail?: Record<string, unknown>) =>
     recordAudit(db, { unionSlug: union.slug, actor: target ? `member:${target.accountId}` : 'anonymous', action,
-      target: target?.accountId ?? loginId.slice(0, 255), outcome, ip: input.ip, detail });
+      target: target?.accountId ?? loginId.slice(0, 255), outcome, ip: input.ip, detail: { ...detail, ...(device ? { trustedDevice: device.id } : {}) } });
+  /** A wrong answer, whatever made it wrong: slowed down once an address keeps failing. */
+  const invalid = async (reason: string): Promise<PasswordLoginResult> => {
+    await audit('login.password', 'failure', { reason });
+    await sleep(await failureDelayMs(db, union.slug, input.ip, throttle));
+    return { ok: false, reason: 'invalid' };
+  };
 
   if (!target) {
     await verifyPassword(input.password, await decoyPasswordHash());
-    await audit('login.password', 'failure', { reason: 'unknown_login_id' });
-    return { ok: false, reason: 'invalid' };
+    return invalid('unknown_login_id');
   }
-  const result = await checkUnderLockout(db, target.accountId, threshold,
+  const scope = device ? deviceScope(device) : accountScope(target.accountId);
+  const result = await checkUnderLockout(db, scope, threshold,
     () => verifyPassword(input.password, target.passwordHash),
-    () => audit('account.locked', 'success', { threshold }));
+    async () => {
+      await audit(device ? 'account.device.locked' : 'account.locked', 'success', { threshold });
+      if (!device) announceLock(deps, union, target.accountId, { cause: 'password', ip: input.ip, userAgent: input.userAgent });
+    });
+  // A trusted device that is locked only lost its trust (the next attempt counts as an unknown browser's).
+  if (result === 'wrong') return invalid('wrong_password');
   if (result === 'locked') {
     await audit('login.password', 'denied', { reason: 'locked' });
     return { ok: false, reason: 'locked' };
   }
-  if (result === 'wrong') {
-    await audit('login.password', 'failure', { reason: 'wrong_password' });
-    return { ok: false, reason: 'invalid' };
-  }
+  if (device) await touchDevice(db, device.id, input.ip);
   if (target.expired) {
     await audit('login.password', 'denied', { reason: 'temporary_expired' });
     return { ok: false, reason: 'temporary_expired' };
@@ -86,9 +116,8 @@ export async function loginWithPassword(
   }
   // A postcard opens one login, and that login sets a new password: the card is no second password.
   if (target.temporaryId && !(await consumeTemporaryCredential(db, target.accountId, target.temporaryId))) {
-    await audit('login.password', 'failure', { reason: 'temporary_already_used' });
-    return { ok: false, reason: 'invalid' };
+    return invalid('temporary_already_used');
   }
   await audit('login.password', 'success', { temporary: Boolean(target.temporaryId) });
-  return { ok: true, accountId: target.accountId, temporary: Boolean(target.temporaryId) };
+  return { ok: true, accountId: target.accountId, temporary: Boolean(target.temporaryId), trustedDeviceId: device?.id };
 }

@@ -1,5 +1,4 @@
 import type { Database } from '../../migrations/database.js';
-import { SESSION_TTL_SECONDS } from '../oidc/ttl.js';
 import { describeDevice } from './device-name.js';
 
 /**
@@ -53,8 +52,10 @@ export async function sessionUidOfGrant(db: Database, unionSlug: string, account
   return (await sessionRows(db, unionSlug, accountId)).find((s) => grantsOf(s.payload).includes(grantId))?.payload.uid;
 }
 
+/** Whether the IdP session is still alive: an expired row (idle or absolute limit) counts as ended. */
 export async function sessionExists(db: Database, unionSlug: string, uid: string): Promise<boolean> {
-  return Boolean(await db('oidc_models').where({ union_slug: unionSlug, model: 'Session', uid }).first('id'));
+  return Boolean(await db('oidc_models').where({ union_slug: unionSlug, model: 'Session', uid })
+    .andWhere((q) => q.whereNull('expires_at').orWhere('expires_at', '>', Date.now())).first('id'));
 }
 
 export async function listSessions(db: Database, unionSlug: string, accountId: string): Promise<AccountSession[]> {
@@ -83,8 +84,12 @@ export async function recordSessionUse(db: Database, entry: { unionSlug: string;
   const values = { account_id: entry.accountId, user_agent: entry.userAgent.slice(0, 512), ip: entry.ip.slice(0, 64), last_used_at: now };
   await db('session_devices').insert({ union_slug: entry.unionSlug, session_uid: entry.sessionUid, first_seen_at: now, ...values })
     .onConflict(['union_slug', 'session_uid']).merge(values);
-  // Sessions that simply expired leave their row behind; none outlives the Session TTL unused.
-  await db('session_devices').where({ account_id: entry.accountId }).andWhere('last_used_at', '<', now - SESSION_TTL_SECONDS * 1000).delete();
+  // Sessions that simply expired (the union's idle or absolute limit) leave their row behind. The session
+  // in use may not be stored yet (a first login saves it after this event).
+  const alive = db('oidc_models').where({ union_slug: entry.unionSlug, model: 'Session', account_id: entry.accountId })
+    .andWhere('expires_at', '>', now).select('uid');
+  await db('session_devices').where({ union_slug: entry.unionSlug, account_id: entry.accountId })
+    .whereNot('session_uid', entry.sessionUid).whereNotIn('session_uid', alive).delete();
 }
 
 /** Deletes sessions and everything their grants issued (codes, access and refresh tokens). */

@@ -66,6 +66,10 @@ export function openApiDocument(issuer: string) {
         get: { summary: 'List the account\'s IdP sessions', parameters: [idParam('accountId')], responses: { 200: { description: 'sessions' }, 404: error } },
         delete: { summary: 'End every session and revoke the tokens they issued', parameters: [idParam('accountId')], responses: { 204: { description: 'ended' }, 404: error } },
       },
+      '/accounts/{accountId}/devices': {
+        get: { summary: 'List the browsers trusted for the lockout (where the member completed a login): they keep their own failure count', parameters: [idParam('accountId')], responses: { 200: { description: 'devices' }, 404: error } },
+        delete: { summary: 'Forget every trusted browser of the account (they count as unknown browsers again)', parameters: [idParam('accountId')], responses: { 204: { description: 'forgotten' }, 404: error } },
+      },
       '/migrated-accounts': {
         post: {
           summary: 'Bring up to 200 members of the old service over with their user IDs; their initial password is 記号 + 番号 + birthdate (YYYYMMDD) and must be changed at first login',

@@ -11,6 +11,7 @@ import { listCredentials, removeAllCredentials } from '../mfa/credentials.js';
 import { deleteRecoveryCodes, remainingRecoveryCodes } from '../mfa/recovery-codes.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
 import { endAllSessions, listSessions } from '../accounts/sessions.js';
+import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
 import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
 import { authenticateAdmin } from './authenticate.js';
 import { ApiError, notFound } from './errors.js';
@@ -174,6 +175,20 @@ export function adminRouters(): Router<AdminState>[] {
     const ended = await endAllSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id);
     const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
     ctx.state.audit.detail = { endedSessions: ended.length, relyingParties };
+    ctx.status = 204;
+  });
+
+  api.get('/accounts/:accountId/devices', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.devices.read', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    ctx.body = { devices: await listTrustedDevices(ctx.state.db, ctx.state.issuer.union.slug, account.id) };
+  });
+
+  // Forgetting a browser makes it an unknown one for the lockout (a lost or shared computer).
+  api.delete('/accounts/:accountId/devices', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.account.devices.forget', target: ctx.params.accountId };
+    const account = await requireAccount(ctx, ctx.params.accountId);
+    ctx.state.audit.detail = { forgotten: await revokeTrustedDevices(ctx.state.db, ctx.state.issuer.union.slug, account.id) };
     ctx.status = 204;
   });
 

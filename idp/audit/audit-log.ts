@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import { entryHash, GENESIS_HASH } from './audit-chain.js';
 
 export interface AuditEntry {
   unionSlug: string;
@@ -19,9 +20,13 @@ export interface AuditRecord extends Required<Omit<AuditEntry, 'detail'>> {
   detail: Record<string, unknown>;
 }
 
-/** Appends to the audit log (the table itself refuses updates and deletes). */
+/**
+ * Appends to the audit log (the table itself refuses updates and deletes). Each entry is chained to
+ * the previous one of its union (see audit-chain.ts); the union's head row is locked for the
+ * append, so concurrent writers, in one process or several, queue instead of forking the chain.
+ */
 export async function recordAudit(db: Database, entry: AuditEntry): Promise<void> {
-  await db('audit_log').insert({
+  const fields = {
     union_slug: entry.unionSlug,
     at: Date.now(),
     actor: entry.actor,
@@ -30,7 +35,29 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
     outcome: entry.outcome,
     ip: entry.ip ?? null,
     detail: JSON.stringify(entry.detail ?? {}),
+  };
+  await db.transaction(async (trx) => {
+    const { seq, prevHash } = await nextLink(trx, entry.unionSlug);
+    const hash = entryHash(prevHash, { ...fields, seq });
+    await trx('audit_log').insert({ ...fields, seq, prev_hash: prevHash, hash });
+    await trx('audit_heads').where({ union_slug: entry.unionSlug }).update({ hash });
   });
+}
+
+/**
+ * Takes the union's next sequence number and the hash it follows. The first statement is a write, so
+ * it holds the head's row lock (PostgreSQL) or SQLite's write lock until the transaction ends.
+ */
+async function nextLink(trx: Database, unionSlug: string): Promise<{ seq: number; prevHash: string }> {
+  const bump = (): Promise<Array<{ seq: number; hash: string }>> =>
+    trx('audit_heads').where({ union_slug: unionSlug }).update({ seq: trx.raw('seq + 1') }, ['seq', 'hash']);
+  let [head] = await bump();
+  if (!head) {
+    // A union's first entry: concurrent first writers meet at the primary key.
+    await trx('audit_heads').insert({ union_slug: unionSlug, seq: 0, hash: GENESIS_HASH }).onConflict('union_slug').ignore();
+    [head] = await bump();
+  }
+  return { seq: Number(head.seq), prevHash: head.hash };
 }
 
 export async function listAudit(

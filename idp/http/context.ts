@@ -12,8 +12,11 @@ export interface UnionState {
   dataKey: Buffer;
   /** Signs CSRF tokens (the first cookie key). */
   csrfSecret: string;
+  /** Set when this request completed a login of this account (the browser becomes trusted). */
+  completedLoginFor?: string;
 }
 
 export type UnionContext = RouterContext<UnionState>;
 
+/** The client's address for limits, audit and session devices: forwarded.ts makes `ctx.ip` the right-most untrusted hop. */
 export const clientIp = (ctx: { ip: string }) => ctx.ip;

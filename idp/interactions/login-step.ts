@@ -1,8 +1,10 @@
 import { loginWithPassword, type PasswordLoginResult } from '../accounts/password-login.js';
 import { clientIp, type UnionContext } from '../http/context.js';
 import { renderPage } from '../http/render.js';
+import { deviceCookieOf } from './device-cookie.js';
 
 export const LOGIN_MESSAGES: Record<Exclude<PasswordLoginResult, { ok: true }>['reason'] | 'missing', string> = {
+  throttled: 'ログインの試行が多すぎます。しばらく時間をおいてから（約{minutes}分後に）もう一度お試しください。',
   missing: 'ユーザIDとパスワードを入力してください。',
   invalid: '無効なユーザIDまたはパスワードです。',
   locked: 'アカウントがロックされています。ご加入の健康保険組合（組合管理者）へお問い合わせください。',
@@ -43,6 +45,8 @@ export async function submitLogin(ctx: UnionContext, form: Record<string, string
   const loginId = (form.loginId ?? '').slice(0, 255);
   const password = (form.password ?? '').slice(0, 1024);
   if (!loginId.trim() || !password) return { ok: false as const, reason: 'missing' as const, loginId };
-  const result = await loginWithPassword(ctx.state.db, ctx.state.issuer.union, { loginId, password, ip: clientIp(ctx) });
+  const result = await loginWithPassword(ctx.state, ctx.state.issuer.union, {
+    loginId, password, ip: clientIp(ctx), userAgent: ctx.get('user-agent'), device: deviceCookieOf(ctx),
+  });
   return { ...result, loginId };
 }

@@ -1,6 +1,9 @@
 import Router from '@koa/router';
 import { updateAccount } from '../accounts/account-repository.js';
-import { checkSecondFactorUnderLockout } from '../accounts/lockout.js';
+import { announceLock } from '../accounts/lock-notice.js';
+import { accountScope, checkSecondFactorUnderLockout, type LockScope } from '../accounts/lockout.js';
+import { deviceScope, trustedDeviceOf } from '../accounts/trusted-devices.js';
+import { deviceCookieOf } from './device-cookie.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { readForm, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
@@ -36,6 +39,8 @@ interface MfaStepContext extends MfaContext {
   chainId: string | undefined;
   userAgent: string;
   ip: string;
+  /** Where wrong answers count: this trusted browser's own count, or the account's (unknown browsers). */
+  lockScope: LockScope;
 }
 
 async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<MfaStepContext> {
@@ -52,8 +57,10 @@ async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<
     sessionAcr: interaction.session?.acr, proof, deferred: state.deferred,
     acrValues: interaction.params.acr_values, excludeEmailOtp: interaction.params.factor_exclude === 'email_otp',
   });
+  const device = await trustedDeviceOf(db, issuer.union.slug, step.account.id, deviceCookieOf(ctx));
   return {
     ...step, ip, state, proof, next, chainId, userAgent: ctx.get('user-agent'),
+    lockScope: device ? deviceScope(device) : accountScope(step.account.id),
     remember: (interaction.lastSubmission?.login as { remember?: boolean } | undefined)?.remember ?? true,
     interactionUid: interaction.uid, issuerUrl: issuer.provider.issuer, box: new SecretBox(ctx.state.dataKey), codeKey: csrfSecret,
   };
@@ -159,11 +166,14 @@ export function mfaRouter(): Router<UnionState> {
     if (limited) return { kind: 'retry', error: limited, status: 429 };
     let failure = '';
     let remaining: number | undefined;
-    const outcome = await checkSecondFactorUnderLockout(m.db, m.account.id, { password: m.union.policy.lockoutThreshold, mfa: m.union.policy.mfaLockoutThreshold }, async () => {
+    const thresholds = { password: m.union.policy.lockoutThreshold, mfa: m.union.policy.mfaLockoutThreshold };
+    const outcome = await checkSecondFactorUnderLockout(m.db, m.lockScope, thresholds, async () => {
       const result = await factor.verify(m, input);
       if (!result.ok) failure = result.error;
       remaining = result.remaining;
       return result.ok;
+    }, async () => {
+      if (m.lockScope.table === 'accounts') announceLock(m, m.union, m.account.id, { cause: 'second_factor', ip: m.ip, userAgent: m.userAgent });
     });
     await audit(m, `login.${factor.method}`, outcome === 'ok' ? 'success' : outcome === 'locked' ? 'denied' : 'failure');
     if (outcome === 'locked') return { kind: 'locked' };

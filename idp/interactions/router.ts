@@ -142,9 +142,13 @@ export function interactionRouter(): Router<UnionState> {
     const remember = form.remember === 'yes';
     const result = await submitLogin(ctx, form);
     if (!result.ok) {
-      return renderLogin(ctx, {
-        uid: interaction.uid, csrf: form.csrf, loginId: result.loginId, remember, error: LOGIN_MESSAGES[result.reason],
-      }, result.reason === 'locked' ? 423 : 401);
+      let error = LOGIN_MESSAGES[result.reason];
+      if (result.reason === 'throttled') {
+        ctx.set('Retry-After', String(result.retryAfterSeconds));
+        error = error.replace('{minutes}', String(Math.max(1, Math.ceil(result.retryAfterSeconds / 60))));
+      }
+      const status = result.reason === 'throttled' ? 429 : result.reason === 'locked' ? 423 : 401;
+      return renderLogin(ctx, { uid: interaction.uid, csrf: form.csrf, loginId: result.loginId, remember, error }, status);
     }
     return provider.interactionFinished(ctx.req, ctx.res, {
       login: { accountId: result.accountId, remember, amr: ['pwd'], acr: ACR.password },

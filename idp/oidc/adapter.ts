@@ -1,11 +1,46 @@
+import crypto from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import type { SecretBox } from '../security/encryption.js';
 
 const TABLE = 'oidc_models';
 
-/** Models whose payload holds a secret (client_secret): sealed at rest. */
-const SEALED_MODELS = new Set(['Client']);
+/**
+ * Models whose payload holds a secret: sealed at rest. Client: its client_secret; Interaction: the
+ * session cookie value and its own URL (returnTo).
+ */
+const SEALED_MODELS = new Set(['Client', 'Interaction']);
+
+/**
+ * Models whose id is never presented as a credential keep it as the row id: a client_id is public,
+ * and a Grant id only links tokens and sessions to their grant (it sits in their grant_id column and
+ * payloads anyway, and no endpoint accepts it).
+ */
+const RAW_ID_MODELS = new Set(['Client', 'Grant']);
+
+const idKeys = new WeakMap<SecretBox, Buffer>();
+
+/**
+ * The row id an instance is stored under. Every other id is a bearer secret (token values, codes, the
+ * session and interaction cookies) and is kept only as HMAC-SHA256(server key, model + id), so a
+ * database dump holds no usable token. Code that looks a row up by a raw id must go through this.
+ */
+export function storedModelId(box: SecretBox, model: string, id: string): string {
+  if (RAW_ID_MODELS.has(model)) return id;
+  let key = idKeys.get(box);
+  if (!key) {
+    key = box.deriveKey('oidc-model-id');
+    idKeys.set(box, key);
+  }
+  return crypto.createHmac('sha256', key).update(`${model}\0${id}`).digest('base64url');
+}
+
+/** oidc-provider's payloads repeat the id as `jti`: left out of hashed rows, put back by find(). */
+function withoutJti(payload: AdapterPayload): AdapterPayload {
+  const copy = { ...payload };
+  delete copy.jti;
+  return copy;
+}
 
 interface Row {
   payload: string;
@@ -14,8 +49,8 @@ interface Row {
 }
 
 /**
- * One table serves every oidc-provider model of every union; rows are keyed by (union, model, id),
- * so one union's provider can never read another union's sessions, codes, tokens or clients.
+ * One table serves every oidc-provider model of every union; rows are keyed by (union, model, stored
+ * id), so one union's provider can never read another union's sessions, codes, tokens or clients.
  */
 export class KnexAdapter implements Adapter {
   constructor(
@@ -25,22 +60,30 @@ export class KnexAdapter implements Adapter {
     private readonly box: SecretBox,
   ) {}
 
+  private get hashed(): boolean {
+    return !RAW_ID_MODELS.has(this.model);
+  }
+
+  private key(id: string): string {
+    return storedModelId(this.box, this.model, id);
+  }
+
   private rows() {
     return this.db(TABLE).where({ union_slug: this.unionSlug, model: this.model });
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const json = JSON.stringify(payload);
+    const json = JSON.stringify(this.hashed ? withoutJti(payload) : payload);
     const values = {
       payload: SEALED_MODELS.has(this.model) ? this.box.seal(json) : json,
       grant_id: payload.grantId ?? null,
-      user_code: payload.userCode ?? null,
+      user_code: payload.userCode ? storedModelId(this.box, `${this.model}.userCode`, payload.userCode) : null,
       uid: payload.uid ?? null,
       account_id: payload.accountId ?? null,
       expires_at: expiresIn ? Date.now() + expiresIn * 1000 : null,
     };
     await this.db(TABLE)
-      .insert({ union_slug: this.unionSlug, model: this.model, id, ...values })
+      .insert({ union_slug: this.unionSlug, model: this.model, id: this.key(id), ...values })
       .onConflict(['union_slug', 'model', 'id'])
       .merge(values);
   }
@@ -53,24 +96,30 @@ export class KnexAdapter implements Adapter {
     return row.consumed_at === null ? payload : { ...payload, consumed: Math.floor(row.consumed_at / 1000) };
   }
 
-  find(id: string) {
-    return this.findWhere({ id });
+  async find(id: string) {
+    const payload = await this.findWhere({ id: this.key(id) });
+    return payload && this.hashed ? { ...payload, jti: id } : payload;
   }
 
+  /**
+   * A Session by its uid (not a secret). Its raw id cannot be recovered from the row, so the payload
+   * comes back without `jti`: oidc-provider only reads sessions found this way, it never saves them.
+   */
   findByUid(uid: string) {
     return this.findWhere({ uid });
   }
 
+  /** Device flow (not enabled): the user code is hashed like an id. */
   findByUserCode(userCode: string) {
-    return this.findWhere({ user_code: userCode });
+    return this.findWhere({ user_code: storedModelId(this.box, `${this.model}.userCode`, userCode) });
   }
 
   async consume(id: string): Promise<void> {
-    await this.rows().where({ id }).update({ consumed_at: Date.now() });
+    await this.rows().where({ id: this.key(id) }).update({ consumed_at: Date.now() });
   }
 
   async destroy(id: string): Promise<void> {
-    await this.rows().where({ id }).delete();
+    await this.rows().where({ id: this.key(id) }).delete();
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

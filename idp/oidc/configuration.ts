@@ -8,6 +8,7 @@ import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
 import { accountFinder, householdClaims } from './find-account.js';
+import { sessionTtl } from './session-lifetime.js';
 import { TTL } from './ttl.js';
 import { RESOURCE_METADATA, resourceIndicators, validateResourceMetadata } from './resources.js';
 
@@ -77,7 +78,9 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
       policy: interactionPolicyFor(union, db),
       url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}`,
     },
-    ttl: TTL,
+    // Idle and absolute limits of the union (idp/oidc/session-lifetime.ts); the cookie of a remembered
+    // session expires with it, any other is a browser-session cookie.
+    ttl: { ...TTL, Session: sessionTtl(union.policy.sessionLifetimes) },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = await renderPage('idp/error', {

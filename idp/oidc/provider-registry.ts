@@ -5,6 +5,7 @@ import { recordSessionUse } from '../accounts/sessions.js';
 import { clientIp } from '../http/context.js';
 import { findUnion, type Union } from '../unions/union-repository.js';
 import { providerConfiguration, unionPath, type ProviderDeps } from './configuration.js';
+import { endSessionsPastLimit } from './session-lifetime.js';
 import { loadSigningKeys } from './signing-keys.js';
 
 export interface UnionIssuer {
@@ -39,11 +40,14 @@ export class ProviderRegistry {
     const keys = await loadSigningKeys(this.deps.db, union.slug, this.deps.box);
     const provider = new Provider(this.issuerUrl(union.slug), providerConfiguration(union, { keys }, this.deps));
     provider.on('server_error', (_ctx, err) => console.error(`[idp:${union.slug}] server_error`, err));
+    // A session past the union's absolute limit is ended before any route can resume it.
+    provider.use(endSessionsPastLimit(provider, union.policy.sessionLifetimes));
     provider.on('backchannel.error', (_ctx, err, client) => console.warn(`[idp:${union.slug}] back-channel logout to ${client.clientId} failed`, err.message));
     // Every sign-in through a session (login or single sign-on) updates its device and last use.
     provider.on('authorization.success', (ctx) => {
       const session = ctx.oidc.session;
       if (!session?.accountId) return;
+      (ctx.state as { completedLoginFor?: string }).completedLoginFor = session.accountId;
       recordSessionUse(this.deps.db, {
         unionSlug: union.slug, sessionUid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx),
       }).catch((err) => console.warn(`[idp:${union.slug}] session device not recorded`, (err as Error).message));

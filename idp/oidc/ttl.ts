@@ -1,6 +1,4 @@
-/** Lifetimes (seconds) of what oidc-provider issues; the session list and clean-ups use them too. */
-export const SESSION_TTL_SECONDS = 14 * 24 * 60 * 60;
-
+/** Lifetimes (seconds) of what oidc-provider issues; Session's is the union's (session-lifetime.ts). */
 export const TTL = {
   AccessToken: 10 * 60,
   AuthorizationCode: 60,
@@ -9,5 +7,4 @@ export const TTL = {
   Interaction: 30 * 60,
   Grant: 30 * 24 * 60 * 60,
   RefreshToken: 14 * 24 * 60 * 60,
-  Session: SESSION_TTL_SECONDS,
 };

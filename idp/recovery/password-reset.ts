@@ -1,9 +1,11 @@
 import { findAccount, normalizeLoginId, toAccount, type AccountRow } from '../accounts/account-repository.js';
 import { consumeLink, createLink, inspectLink } from '../accounts/one-time-links.js';
+import { lockoutState, unlock } from '../accounts/lockout.js';
 import { newPasswordErrors, storeNewPassword } from '../accounts/password-change.js';
 import { hashPassword } from '../accounts/password-hasher.js';
 import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import type { Database } from '../../migrations/database.js';
+import { claimRecoveryMail } from './cooldown.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
 
 /** パスワードを忘れた場合: a mailed 「パスワードをリセット」 link, valid 5 minutes, single-use; a newer one supersedes it. */
@@ -17,7 +19,8 @@ export async function createResetLink(db: Database, unionSlug: string, accountId
 
 /**
  * The detached half of a forgot-password request (the member already has the neutral answer):
- * mails a reset link when the user ID names an account with a verified address. Audited either way.
+ * mails a reset link when the user ID names an account with a verified address and no reset mail
+ * went to it within the cooldown. Audited either way.
  */
 export async function mailResetLink(deps: RecoveryDeps, typedUserId: string, withinLimits: boolean): Promise<void> {
   const loginId = normalizeLoginId(typedUserId);
@@ -29,6 +32,8 @@ export async function mailResetLink(deps: RecoveryDeps, typedUserId: string, wit
   const account = row && toAccount(row);
   if (!account) return audit('failure', undefined, 'unknown_user_id');
   if (!account.email || !account.emailVerified) return audit('failure', account.id, 'no_verified_email');
+  // The mail sent within the cooldown is still valid: a newer one would only supersede it.
+  if (!await claimRecoveryMail(deps.db, account.id, 'password')) return audit('denied', account.id, 'cooldown');
   const token = await createResetLink(deps.db, deps.union.slug, account.id);
   await audit('success', account.id);
   mailLater(deps, account.email, 'reset-password', 'パスワードのリセット', {
@@ -59,7 +64,11 @@ export async function resetPassword(
   const passwordHash = await hashPassword(form.password);
   const used = await db.transaction(async (trx) => {
     const consumed = await consumeLink(trx, union.slug, 'reset_password', token);
-    if (consumed.status === 'valid') await storeNewPassword(trx, account.id, passwordHash);
+    if (consumed.status === 'valid') {
+      await storeNewPassword(trx, account.id, passwordHash);
+      // Proving the mailbox and setting a new password lifts a lockout, unless the union keeps that to its admin.
+      if (union.policy.passwordResetUnlocks) await unlock(trx, account.id);
+    }
     return consumed.status;
   });
   if (used !== 'valid') return refuse(used, account.id);
@@ -70,4 +79,15 @@ export async function resetPassword(
   );
   if (account.email) mailLater(deps, account.email, 'password-changed', 'パスワード変更のお知らせ', {});
   return { kind: 'done' };
+}
+
+/**
+ * Will the account stay locked after this reset (its union keeps unlocking to the admin)? The reset
+ * page says so before the member starts.
+ */
+export async function staysLockedAfterReset(deps: RecoveryDeps, token: string): Promise<boolean> {
+  if (deps.union.policy.passwordResetUnlocks) return false;
+  const { link } = await inspectLink(deps.db, deps.union.slug, 'reset_password', token);
+  const account = link && await findAccount(deps.db, deps.union.slug, link.accountId);
+  return Boolean(account && lockoutState(account, deps.union.policy.lockoutThreshold).locked);
 }

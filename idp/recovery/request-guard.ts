@@ -7,9 +7,10 @@ import { takeAttempt, type Limit } from '../mfa/rate-limit.js';
 /**
  * The two public recovery forms (user ID in; birthdate + e-mail in). They must answer the same,
  * in the same time, whether or not an account matches, so a request does only work that does not
- * depend on the account: CSRF check, format check, the two rate-limit counters (keyed by what was
- * typed, not by what was found), then the neutral page. Looking the account up, creating the link
- * and SMTP happen after the answer (runDetached), and their outcome goes to the audit log only.
+ * depend on the account: CSRF check, format check, the two rate-limit counters (keyed by the address
+ * and what was typed, not by what was found), then the neutral page. Looking the account up, the
+ * per-account mail cooldown (cooldown.ts), creating the link and SMTP happen after the answer
+ * (runDetached), and their outcome goes to the audit log only.
  */
 
 const COOKIE = 'kenpo_recovery';
@@ -34,15 +35,19 @@ export function isTrustedRecoveryForm(ctx: UnionContext, form: Record<string, st
 
 export type RecoveryKind = 'password' | 'user_id';
 
-/** Per client address, and per identity typed in (user ID or e-mail address) so one inbox cannot be flooded. */
+/**
+ * Per client address, and per (identity typed in, client address): others' requests for a user ID
+ * or e-mail address never spend the member's own budget. What stops one inbox from being flooded is
+ * the per-account cooldown between mails (cooldown.ts), which a request cannot extend.
+ */
 export const RECOVERY_LIMITS = {
   ip: { max: 30, windowMs: 15 * 60_000 },
-  identity: { max: 5, windowMs: 15 * 60_000 },
+  identityAtIp: { max: 5, windowMs: 15 * 60_000 },
 } satisfies Record<string, Limit>;
 
 export function recoveryLimitKeys(kind: RecoveryKind, unionSlug: string, ip: string, identity: string) {
-  const digest = crypto.createHash('sha256').update(`${unionSlug}\n${identity}`).digest('hex');
-  return { ip: `recovery:${kind}:ip:${ip}`, identity: `recovery:${kind}:${digest}` };
+  const digest = crypto.createHash('sha256').update(`${unionSlug}\n${identity}\n${ip}`).digest('hex');
+  return { ip: `recovery:${kind}:ip:${ip}`, identityAtIp: `recovery:${kind}:${digest}` };
 }
 
 /** Counts the request under both limits; false when either budget is spent (the answer stays the same). */
@@ -51,6 +56,6 @@ export async function withinRecoveryLimits(
 ): Promise<boolean> {
   const keys = recoveryLimitKeys(kind, unionSlug, ip, identity);
   const byIp = await takeAttempt(db, keys.ip, RECOVERY_LIMITS.ip);
-  const byIdentity = await takeAttempt(db, keys.identity, RECOVERY_LIMITS.identity);
-  return byIp && byIdentity;
+  const byIdentityAtIp = await takeAttempt(db, keys.identityAtIp, RECOVERY_LIMITS.identityAtIp);
+  return byIp && byIdentityAtIp;
 }

@@ -6,7 +6,7 @@ import type { UnionContext, UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { runDetached } from './detached.js';
 import { FORM_EXPIRED, showInvalidLink, showRecoveryPage } from './pages.js';
-import { mailResetLink, resetPassword, RESET_LINK_MINUTES } from './password-reset.js';
+import { mailResetLink, resetPassword, RESET_LINK_MINUTES, staysLockedAfterReset } from './password-reset.js';
 import { checkLink, recoveryDeps } from './recovery-context.js';
 import { isTrustedRecoveryForm, recoveryFormToken, withinRecoveryLimits } from './request-guard.js';
 import { issueTemporaryPassword, mailUserIdLink, readUserIdRequest, useUserIdLink, USER_ID_LINK_MINUTES } from './user-id-recovery.js';
@@ -44,11 +44,12 @@ export function recoveryRouter(): Router<UnionState> {
     return showRecoveryPage(ctx, 'password-requested', 200, { title: 'パスワードを忘れた方はこちら', validMinutes: RESET_LINK_MINUTES });
   });
 
-  const resetForm = (ctx: UnionContext, status: number, errors?: string[]) => {
+  const resetForm = async (ctx: UnionContext, status: number, errors?: string[]) => {
     const { policy } = ctx.state.issuer.union;
     return showRecoveryPage(ctx, 'password-reset', status, {
       title: 'パスワードの更新', errors, csrf: csrfToken(ctx.state.csrfSecret, `reset:${ctx.params.token}`),
       rule: describePasswordPolicy(policy.password), maxLength: policy.password.maxLength,
+      staysLocked: await staysLockedAfterReset(recoveryDeps(ctx), ctx.params.token),
     });
   };
 

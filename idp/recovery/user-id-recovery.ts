@@ -1,9 +1,11 @@
 import { findAccount, updateAccount } from '../accounts/account-repository.js';
 import { emailFormatErrors } from '../accounts/field-rules.js';
 import { consumeLink, createLink } from '../accounts/one-time-links.js';
+import { unlock } from '../accounts/lockout.js';
 import { hashPassword } from '../accounts/password-hasher.js';
 import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import { generateTemporaryPassword } from '../accounts/temporary-credentials.js';
+import { claimRecoveryMail } from './cooldown.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
 
 /** ユーザIDを忘れた場合: the mailed link is valid 1 hour and once; a newer mail supersedes it. */
@@ -31,6 +33,7 @@ export function readUserIdRequest(form: Record<string, string>): { request: User
  * address and its member this birthdate, mails a one-time link to the page showing the user ID.
  * A wrong birthdate does not count toward the lockout (anyone knowing the address could lock the
  * account); the rate limits and the neutral answer leave nothing to guess against.
+ * At most one such mail per cooldown (cooldown.ts); a wrong birthdate sends none, so it starts none.
  */
 export async function mailUserIdLink(deps: RecoveryDeps, request: UserIdRequest, withinLimits: boolean): Promise<void> {
   const audit = (outcome: 'success' | 'failure' | 'denied', accountId?: string, reason?: string) => auditRecovery(deps, {
@@ -45,6 +48,7 @@ export async function mailUserIdLink(deps: RecoveryDeps, request: UserIdRequest,
   if (!found) return audit('failure', undefined, 'unknown_email');
   if (String(found.birthdate).replaceAll('-', '') !== request.birthdate) return audit('failure', found.accountId, 'birthdate_mismatch');
   if (!found.userId) return audit('failure', found.accountId, 'no_user_id');
+  if (!await claimRecoveryMail(deps.db, found.accountId, 'user_id')) return audit('denied', found.accountId, 'cooldown');
   const { token } = await createLink(deps.db, {
     unionSlug: deps.union.slug, accountId: found.accountId, purpose: 'recover_user_id', ttlMs: USER_ID_LINK_MINUTES * 60_000,
   });
@@ -83,7 +87,10 @@ export async function issueTemporaryPassword(deps: RecoveryDeps, grant: string):
   const passwordHash = await hashPassword(temporaryPassword);
   const { status, link } = await deps.db.transaction(async (trx) => {
     const consumed = await consumeLink(trx, deps.union.slug, 'issue_temporary_password', grant);
-    if (consumed.link) await updateAccount(trx, consumed.link.accountId, { passwordHash, mustChangePassword: true });
+    if (consumed.link) {
+      await updateAccount(trx, consumed.link.accountId, { passwordHash, mustChangePassword: true });
+      if (deps.union.policy.passwordResetUnlocks) await unlock(trx, consumed.link.accountId);
+    }
     return consumed;
   });
   if (status !== 'valid' || !link) {

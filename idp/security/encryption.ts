@@ -16,6 +16,11 @@ export class SecretBox {
     return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
   }
 
+  /** A separate 32-byte key for another purpose (HKDF), so the encryption key itself serves only AES. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.key, Buffer.alloc(0), `kenpo-id/${purpose}`, 32));
+  }
+
   open(sealed: string): string {
     const [version, iv, tag, data] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('not a sealed secret');

@@ -8,6 +8,9 @@ export interface Union {
   policy: UnionPolicy;
 }
 
+/** What a union stores: any part of its policy, nested objects too; resolvePolicy fills in the defaults. */
+export type StoredPolicy = { [K in keyof UnionPolicy]?: UnionPolicy[K] extends unknown[] ? UnionPolicy[K] : UnionPolicy[K] extends object ? { [P in keyof UnionPolicy[K]]?: Partial<UnionPolicy[K][P]> } : UnionPolicy[K] };
+
 interface UnionRow { slug: string; name: string; insurer_number: string; settings: string }
 
 const toUnion = (row: UnionRow): Union => ({
@@ -27,7 +30,7 @@ export async function findUnion(db: Database, slug: string): Promise<Union | und
 
 export async function saveUnion(
   db: Database,
-  union: { slug: string; name: string; insurerNumber: string; settings?: Partial<UnionPolicy> },
+  union: { slug: string; name: string; insurerNumber: string; settings?: StoredPolicy },
 ): Promise<Union> {
   if (!SLUG_PATTERN.test(union.slug)) throw new Error(`invalid union slug: ${union.slug}`);
   if (!/^\d{8}$/.test(union.insurerNumber)) throw new Error('insurer number must be 8 digits');

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import * as oidc from 'openid-client';
 import type { Database } from '../../migrations/database.js';
 import { acrSatisfies } from '../acr.js';
+import { loginRecentEnough } from '../auth-age.js';
 import type { PortalUnion } from '../config.js';
 import { PORTAL_RESOURCE, type RelyingParties } from '../oidc-client.js';
 import { memberOf, type MemberSession } from '../session.js';
@@ -18,8 +19,9 @@ type Refreshed = Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
 
 /**
  * Medical pages need the session's access token to verify on every request; an expired one is
- * refreshed once. Anything else (no session, acr below the union's minimum, a token that does not
- * verify, a refresh the IdP refuses) sends the member back to log in. `res.locals.medical` then
+ * refreshed once. Anything else (no session, acr below the union's minimum, a login older than the
+ * union's medicalMaxAuthAgeSeconds, a token that does not verify, a refresh the IdP refuses) sends the
+ * member back to log in. `res.locals.medical` then
  * holds the verified household: the only source of whose data a page shows.
  */
 export function requireMedicalToken({ db, rps, verifier }: MedicalGateDeps): RequestHandler {
@@ -63,10 +65,11 @@ export function requireMedicalToken({ db, rps, verifier }: MedicalGateDeps): Req
   return async (req: Request, res: Response, next: NextFunction) => {
     const union = res.locals.union as PortalUnion;
     const member = memberOf(req, union.slug);
-    const backToLogin = (stepUp: boolean) => res.redirect(303,
-      `/u/${union.slug}/login?returnTo=${encodeURIComponent(req.originalUrl)}${stepUp ? '&step_up=1' : ''}`);
+    const backToLogin = (stepUp: boolean, fresh = false) => res.redirect(303,
+      `/u/${union.slug}/login?returnTo=${encodeURIComponent(req.originalUrl)}${stepUp ? '&step_up=1' : ''}${fresh ? '&fresh=1' : ''}`);
     if (!member) return backToLogin(false);
     if (!acrSatisfies(member.acr, union.requiredAcr)) return backToLogin(true);
+    if (!loginRecentEnough(union, member)) return backToLogin(false, true);
     try {
       res.locals.medical = await currentAccess(union, member);
       res.locals.member = member;

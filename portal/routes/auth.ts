@@ -28,6 +28,7 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
       slug: u.slug, state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier,
       returnTo: safeReturnTo(u.slug, req.query.returnTo),
       stepUp: req.query.step_up === '1',
+      maxAge: req.query.fresh === '1' ? u.medicalMaxAuthAgeSeconds : undefined,
     };
     req.session.pendingLogin = pending;
     const url = oidc.buildAuthorizationUrl(config, {
@@ -42,6 +43,8 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
       nonce: pending.nonce,
       // The union's minimum; the IdP steps up to the strongest acr_values asked for, so send only that.
       ...(u.requiredAcr ? { acr_values: u.requiredAcr } : {}),
+      // The medical pages want a recent login: the IdP asks for one if its session's is older.
+      ...(pending.maxAge ? { max_age: String(pending.maxAge) } : {}),
     });
     res.redirect(303, url.href);
   });
@@ -58,6 +61,8 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
     try {
       tokens = await oidc.authorizationCodeGrant(config, new URL(req.originalUrl, baseUrl), {
         pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+        // auth_time must be present and recent: an IdP that ignored max_age is refused, not looped through.
+        ...(pending.maxAge ? { maxAge: pending.maxAge } : {}),
       });
     } catch (err) {
       console.warn(`[portal:${u.slug}] login failed`, (err as Error).message);
@@ -77,6 +82,7 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
         name: typeof claims.name === 'string' ? claims.name : '',
         idToken: tokens.id_token!,
         acr,
+        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
         accessToken: tokens.access_token,
         refreshToken: tokens.refresh_token,
         accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 0) * 1000,

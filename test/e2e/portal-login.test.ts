@@ -64,7 +64,7 @@ test('a wrong password shows the neutral message and keeps the user ID', async (
   await page.close();
 });
 
-test('11 wrong passwords lock the account; the admin API unlocks it and login works again', async () => {
+test('11 wrong passwords lock the account for unknown browsers; the locked page shows only to the right password; the admin API unlocks it', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'locked-member', password: 'my-real-pass-1' });
   const page = await browser.newPage();
   await page.goto(`${stack.portalUrl}/u/alpha/`);
@@ -72,12 +72,18 @@ test('11 wrong passwords lock the account; the admin API unlocks it and login wo
     await submitLogin(page, 'locked-member', `wrong-${i}`);
     await expect(page.getByRole('alert').textContent()).resolves.toBe('無効なユーザIDまたはパスワードです。');
   }
+  // The locking attempt and any later wrong one answer like every wrong password.
   await submitLogin(page, 'locked-member', 'wrong-11');
-  await expect(page.getByRole('alert').textContent()).resolves.toContain('アカウントがロックされています');
+  await expect(page.getByRole('alert').textContent()).resolves.toBe('無効なユーザIDまたはパスワードです。');
+  await submitLogin(page, 'locked-member', 'wrong-12');
+  await expect(page.getByRole('alert').textContent()).resolves.toBe('無効なユーザIDまたはパスワードです。');
 
-  // Locked: even the right password is not checked.
+  // Locked: only the right password learns it, and what to do.
   await submitLogin(page, 'locked-member', 'my-real-pass-1');
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('アカウントがロックされています');
   await expect(page.getByRole('alert').textContent()).resolves.toContain('組合管理者');
+  const notice = await stack.mail.next('locked-member@example.jp', { subject: 'アカウントロックのお知らせ' });
+  expect(notice.text).toContain('パスワードが続けて誤って入力されたため');
 
   const union = stack.unions.alpha;
   const token = await adminToken(union);

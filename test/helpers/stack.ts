@@ -49,7 +49,11 @@ export const TEST_UNIONS = {
  * The whole system on loopback ports and a fresh database: the IdP with two unions (each with an
  * admin client and a portal client) and the portal serving both.
  */
-export async function startStack(options: { policy?: Record<string, unknown>; host?: string } = {}): Promise<TestStack> {
+export async function startStack(
+  options: { policy?: Record<string, unknown>; host?: string; /** Extra settings for both programs (e.g. TRUST_PROXY). */ env?: Record<string, string>;
+    /** Extra PORTAL_UNIONS settings of every union (e.g. medicalMaxAuthAgeSeconds). */ portalUnion?: Record<string, unknown>;
+  } = {},
+): Promise<TestStack> {
   const database = await createTestDatabase();
   const mail = await startMailCapture();
   // WebAuthn needs a domain (not an IP address) as its RP ID: passkey tests use `localhost`.
@@ -62,6 +66,7 @@ export async function startStack(options: { policy?: Record<string, unknown>; ho
     COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     SMTP_URL: mail.url,
+    ...options.env,
   });
   const idp = createIdp(idpConfig, database.db);
   idpListener.server.on('request', idp.app.callback());
@@ -86,8 +91,9 @@ export async function startStack(options: { policy?: Record<string, unknown>; ho
     PORTAL_BASE_URL: portalListener.url,
     PORTAL_SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
     PORTAL_UNIONS: JSON.stringify(Object.values(unions).map((u) => ({
-      slug: u.slug, name: u.name, issuer: u.issuer, clientId: u.portal.clientId, clientSecret: u.portal.clientSecret,
+      slug: u.slug, name: u.name, issuer: u.issuer, clientId: u.portal.clientId, clientSecret: u.portal.clientSecret, ...options.portalUnion,
     }))),
+    ...options.env,
   }, { databaseUrl: database.url });
   const { app: portal } = createPortal(portalConfig, database.db);
   portalListener.server.on('request', portal);

@@ -112,7 +112,7 @@ describe('temporary credentials', () => {
 
     const union = (await findUnion(stack.database.db, 'alpha'))!;
     const login = (c: { temporaryUserId: string; temporaryPassword: string }) =>
-      loginWithPassword(stack.database.db, union, { loginId: c.temporaryUserId, password: c.temporaryPassword });
+      loginWithPassword({ db: stack.database.db, mailer: stack.idp.mailer }, union, { loginId: c.temporaryUserId, password: c.temporaryPassword, ip: '127.0.0.1' });
     expect(await login(first.body as never)).toMatchObject({ ok: true, temporary: true });
 
     const second = await call(alpha, 'POST', `/members/${member.id}/temporary-credentials`, { token });

@@ -124,7 +124,7 @@ describe('a postcard batch', () => {
   test('every temporary user ID and password logs in, as the member it was printed for', async () => {
     const union = (await findUnion(stack.database.db, 'alpha'))!;
     for (const [i, row] of rows.slice(1).entries()) {
-      const login = await loginWithPassword(stack.database.db, union, { loginId: row[4], password: row[5] });
+      const login = await loginWithPassword({ db: stack.database.db, mailer: stack.idp.mailer }, union, { loginId: row[4], password: row[5], ip: '127.0.0.1' });
       expect(login).toMatchObject({ ok: true, temporary: true });
       const account = await stack.database.db('accounts').where({ id: (login as { accountId: string }).accountId }).first();
       expect(account.member_id).toBe(members[i].id);
@@ -203,8 +203,8 @@ describe('a postcard batch', () => {
     const again = await postcards({ memberIds: [members[0].id] });
     expect(again.status).toBe(200);
     const [, row] = parseCsv(Buffer.from(unzipSync(new Uint8Array(await again.arrayBuffer()))['postcards.csv']).toString('utf8').slice(1));
-    expect(await loginWithPassword(stack.database.db, union, { loginId: rows[1][4], password: rows[1][5] })).toEqual({ ok: false, reason: 'invalid' });
-    expect(await loginWithPassword(stack.database.db, union, { loginId: row[4], password: row[5] })).toMatchObject({ ok: true });
+    expect(await loginWithPassword({ db: stack.database.db, mailer: stack.idp.mailer }, union, { loginId: rows[1][4], password: rows[1][5], ip: '127.0.0.1' })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await loginWithPassword({ db: stack.database.db, mailer: stack.idp.mailer }, union, { loginId: row[4], password: row[5], ip: '127.0.0.1' })).toMatchObject({ ok: true });
   });
 });
 
@@ -267,7 +267,7 @@ describe('refusals issue nothing', () => {
     }
     expect(await countTemporaryCredentials()).toBe(before);
     const union = (await findUnion(stack.database.db, 'alpha'))!;
-    expect(await loginWithPassword(stack.database.db, union, { loginId: earlier[4], password: earlier[5] })).toMatchObject({ ok: true });
+    expect(await loginWithPassword({ db: stack.database.db, mailer: stack.idp.mailer }, union, { loginId: earlier[4], password: earlier[5], ip: '127.0.0.1' })).toMatchObject({ ok: true });
   });
 
   test('needs an admin token of this union', async () => {

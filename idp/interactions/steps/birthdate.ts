@@ -1,5 +1,5 @@
 import { updateAccount } from '../../accounts/account-repository.js';
-import { checkUnderLockout } from '../../accounts/lockout.js';
+import { accountScope, checkUnderLockout } from '../../accounts/lockout.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { RequiredStep } from './step.js';
 
@@ -16,7 +16,7 @@ export const birthdateStep: RequiredStep = {
     if (!/^\d{8}$/.test(value)) {
       return { kind: 'invalid', errors: ['生年月日は半角数字8桁で入力してください（入力例:19790822）。'], values: { birthdate: value } };
     }
-    const result = await checkUnderLockout(ctx.db, ctx.account.id, ctx.union.policy.lockoutThreshold,
+    const result = await checkUnderLockout(ctx.db, accountScope(ctx.account.id), ctx.union.policy.lockoutThreshold,
       async () => value === ctx.member.birthdate.replaceAll('-', ''));
     await recordAudit(ctx.db, {
       unionSlug: ctx.union.slug, actor: `member:${ctx.account.id}`, action: 'first_login.birthdate', target: ctx.account.id,

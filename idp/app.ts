@@ -13,6 +13,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { staticAssets } from './http/static-assets.js';
 import { interactionRouter } from './interactions/router.js';
 import { emailVerificationRouter } from './interactions/email-verification.js';
+import { configurePasswordHashing } from './accounts/password-hasher.js';
 import { createMailer } from './mail/mailer.js';
 import { mfaRouter } from './interactions/mfa-step.js';
 import { setupLinkRouter } from './interactions/setup-link.js';
@@ -44,6 +45,7 @@ export interface Idp {
 
 /** The IdP: one Koa app; each union's issuer, screens and admin API live under `/u/<slug>`. */
 export function createIdp(config: IdpConfig, db: Database): Idp {
+  configurePasswordHashing(config.passwordHashing);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir });
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });

@@ -16,6 +16,8 @@ export interface IdpConfig {
   mailDir: string;
   /** Which proxies may speak for the client in X-Forwarded-* (TRUST_PROXY: hop count or addresses/CIDRs). */
   trustProxy: ProxyTrust;
+  /** argon2id cost (PASSWORD_HASH_*); raised to OWASP's m=19 MiB, t=2, p=1 where lower. */
+  passwordHashing: { memoryCost?: number; timeCost?: number; parallelism?: number };
 }
 
 export class ConfigError extends Error {}
@@ -37,6 +39,11 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
     smtpUrl: env.SMTP_URL || undefined,
     mailDir: env.MAIL_DIR || path.join(projectRoot, 'data', 'mail'),
     trustProxy: parseProxyTrust(env.TRUST_PROXY),
+    passwordHashing: {
+      memoryCost: optionalInt(env.PASSWORD_HASH_MEMORY_KIB, 'PASSWORD_HASH_MEMORY_KIB'),
+      timeCost: optionalInt(env.PASSWORD_HASH_ITERATIONS, 'PASSWORD_HASH_ITERATIONS'),
+      parallelism: optionalInt(env.PASSWORD_HASH_PARALLELISM, 'PASSWORD_HASH_PARALLELISM'),
+    },
   };
 }
 
@@ -47,6 +54,13 @@ function parseProxyTrust(value: string | undefined): ProxyTrust {
     if (err instanceof TrustProxyError) throw new ConfigError(err.message);
     throw err;
   }
+}
+
+function optionalInt(value: string | undefined, name: string): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number`);
+  return n;
 }
 
 export function parsePort(value: string, name: string): number {

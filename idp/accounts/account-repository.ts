@@ -118,6 +118,11 @@ export async function updateAccount(db: Database, accountId: string, changes: Ac
   await db('accounts').where({ id: accountId }).update({ ...values, updated_at: now });
 }
 
+/** The same password under a stronger hash (rehash at login): neither its date nor its kind changes. */
+export async function replacePasswordHash(db: Database, accountId: string, passwordHash: string): Promise<void> {
+  await db('accounts').where({ id: accountId }).update({ password_hash: passwordHash });
+}
+
 /** The account's password is a migrated member's initial password, usable until `expiresAt`. */
 export async function markInitialPassword(db: Database, accountId: string, expiresAt: number): Promise<void> {
   await db('accounts').where({ id: accountId }).update({ initial_password_expires_at: expiresAt, updated_at: Date.now() });

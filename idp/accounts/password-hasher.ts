@@ -1,32 +1,60 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 
-const scrypt = promisify(crypto.scrypt) as (
-  password: crypto.BinaryLike, salt: crypto.BinaryLike, keylen: number, options: crypto.ScryptOptions,
-) => Promise<Buffer>;
+/**
+ * Password hashing: argon2id at OWASP's first recommendation (m = 19 MiB, t = 2, p = 1) or stronger,
+ * through @node-rs/argon2 (a native binding shipped inside its npm package; it hashes on libuv's
+ * thread pool, off the event loop). The parameters live in the encoded hash, so the cost can be
+ * raised later; scrypt hashes of earlier versions keep verifying and are replaced at the member's
+ * next successful login (needsRehash).
+ */
+export interface Argon2Params {
+  /** KiB */
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
 
-/** OWASP Password Storage Cheat Sheet: scrypt N=2^15, r=8, p=3 (32 MiB), one of its recommended settings. */
-export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
-const KEY_LENGTH = 32;
-const maxmem = (params: { N: number; r: number }) => 128 * params.N * params.r * 2;
+// @node-rs/argon2's Algorithm.Argon2id (a const enum, which isolated modules cannot import).
+const ARGON2ID = 2;
 
-/** Encoded as `scrypt$N$r$p$salt$hash` so the cost can be raised later without breaking stored hashes. */
+export const ARGON2_MINIMUM: Argon2Params = { memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 };
+let current: Argon2Params = ARGON2_MINIMUM;
+
+/** The operator's parameters (PASSWORD_HASH_* settings), never below the minimum. */
+export function configurePasswordHashing(params: Partial<Argon2Params>): Argon2Params {
+  current = {
+    memoryCost: Math.max(params.memoryCost ?? 0, ARGON2_MINIMUM.memoryCost),
+    timeCost: Math.max(params.timeCost ?? 0, ARGON2_MINIMUM.timeCost),
+    parallelism: Math.max(params.parallelism ?? 0, ARGON2_MINIMUM.parallelism),
+  };
+  decoyHash = undefined;
+  return current;
+}
+
 export async function hashPassword(password: string): Promise<string> {
-  const salt = crypto.randomBytes(16);
-  const { N, r, p } = SCRYPT_PARAMS;
-  const hash = await scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r, p, maxmem: maxmem(SCRYPT_PARAMS) });
-  return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
+  return argon2Hash(password.normalize('NFC'), { algorithm: ARGON2ID, ...current });
 }
 
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, expected] = encoded.split('$');
-  if (scheme !== 'scrypt' || !salt || !expected) return false;
-  const params = { N: Number(n), r: Number(r), p: Number(p) };
-  const expectedBytes = Buffer.from(expected, 'base64');
-  const actual = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64'), expectedBytes.length, {
-    ...params, maxmem: maxmem(params),
-  });
-  return crypto.timingSafeEqual(actual, expectedBytes);
+  if (encoded.startsWith('$argon2id$')) {
+    try {
+      return await argon2Verify(encoded, password.normalize('NFC'));
+    } catch {
+      return false; // a malformed stored hash verifies nothing
+    }
+  }
+  if (encoded.startsWith('scrypt$')) return verifyScrypt(password, encoded);
+  return false;
+}
+
+/** Is this stored hash weaker than what hashPassword makes now (an earlier algorithm or cost)? */
+export function needsRehash(encoded: string): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(encoded);
+  if (!match) return true;
+  const [m, t, p] = match.slice(1).map(Number);
+  return m < current.memoryCost || t < current.timeCost || p < current.parallelism;
 }
 
 /** A hash of a random password, verified when the user does not exist so the work (and time) is the same. */
@@ -34,4 +62,20 @@ let decoyHash: Promise<string> | undefined;
 export function decoyPasswordHash(): Promise<string> {
   decoyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
   return decoyHash;
+}
+
+// ── scrypt (N=2^15, r=8, p=3): hashes stored before argon2id, verified until they are replaced ──
+const scrypt = promisify(crypto.scrypt) as (
+  password: crypto.BinaryLike, salt: crypto.BinaryLike, keylen: number, options: crypto.ScryptOptions,
+) => Promise<Buffer>;
+
+async function verifyScrypt(password: string, encoded: string): Promise<boolean> {
+  const [, n, r, p, salt, expected] = encoded.split('$');
+  if (!salt || !expected) return false;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  const expectedBytes = Buffer.from(expected, 'base64');
+  const actual = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64'), expectedBytes.length, {
+    ...params, maxmem: 128 * params.N * params.r * 2,
+  });
+  return crypto.timingSafeEqual(actual, expectedBytes);
 }

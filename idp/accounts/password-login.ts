@@ -1,13 +1,13 @@
 import type { Database } from '../../migrations/database.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Union } from '../unions/union-repository.js';
-import { normalizeLoginId, type AccountRow } from './account-repository.js';
+import { normalizeLoginId, replacePasswordHash, type AccountRow } from './account-repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import { announceLock } from './lock-notice.js';
 import { accountScope, checkUnderLockout } from './lockout.js';
 import { failureDelayMs, loginAttemptWait, sleep } from './login-throttle.js';
 import { deviceScope, touchDevice, trustedDeviceOf } from './trusted-devices.js';
-import { decoyPasswordHash, verifyPassword } from './password-hasher.js';
+import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password-hasher.js';
 import { consumeTemporaryCredential, findTemporaryCredential } from './temporary-credentials.js';
 
 export type PasswordLoginResult =
@@ -106,6 +106,8 @@ export async function loginWithPassword(
     return { ok: false, reason: 'locked' };
   }
   if (device) await touchDevice(db, device.id, input.ip);
+  // A hash of an earlier algorithm or cost is replaced while the password is at hand.
+  if (!target.temporaryId && needsRehash(target.passwordHash)) await replacePasswordHash(db, target.accountId, await hashPassword(input.password));
   if (target.expired) {
     await audit('login.password', 'denied', { reason: 'temporary_expired' });
     return { ok: false, reason: 'temporary_expired' };

@@ -83,7 +83,7 @@ export async function issueTemporaryCredentials(
   return db.transaction((trx) => storeTemporaryCredentials(trx, args, prepared));
 }
 
-// Two scrypt hashes at a time: a batch gets most of a small server's CPU without filling libuv's
+// Two password hashes at a time: a batch gets most of a small server's CPU without filling libuv's
 // four-thread pool, so members logging in meanwhile still get their password checked.
 const BATCH_HASH_CONCURRENCY = 2;
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { findAccount } from '../../idp/accounts/account-repository.js';
 import { loginWithPassword } from '../../idp/accounts/password-login.js';
 import { findUnion, type Union } from '../../idp/unions/union-repository.js';
@@ -59,4 +60,17 @@ test('the audit log is append-only', async () => {
   await login('no-such-user', 'x');
   await expect(stack.database.db('audit_log').update({ outcome: 'success' })).rejects.toThrow(/append-only/);
   await expect(stack.database.db('audit_log').delete()).rejects.toThrow(/append-only/);
+});
+
+test('a password stored as scrypt by an earlier version logs in and is rehashed with argon2id', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'old-hash', password: 'old-hash-pass-1' });
+  const salt = crypto.randomBytes(16);
+  const key = crypto.scryptSync('old-hash-pass-1', salt, 32, { N: 2 ** 15, r: 8, p: 3, maxmem: 128 * 2 ** 15 * 8 * 2 });
+  const legacy = ['scrypt', 2 ** 15, 8, 3, salt.toString('base64'), key.toString('base64')].join('$');
+  await stack.database.db('accounts').where({ id: accountId }).update({ password_hash: legacy });
+  expect(await login('old-hash', 'old-hash-pass-1')).toMatchObject({ ok: true, accountId });
+  const stored = (await stack.database.db('accounts').where({ id: accountId }).first()).password_hash;
+  expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  expect(await login('old-hash', 'old-hash-pass-1')).toMatchObject({ ok: true });
+  expect(await login('old-hash', 'wrong-pass-1')).toEqual({ ok: false, reason: 'invalid' });
 });

@@ -36,7 +36,7 @@ test('a locked account and an unknown ID answer alike without the password; only
   expect(visible(locked.page.html).replace('locked-one', 'ID')).toBe(visible(unknown.page.html).replace('never-existed', 'ID'));
   expect(textOf(locked.page.html)).toContain('無効なユーザIDまたはパスワードです。');
 
-  // The same work: interleaved samples, medians within noise (both run one scrypt hash).
+  // The same work: interleaved samples, medians within noise (both run one password hash).
   const lockedMs: number[] = [];
   const unknownMs: number[] = [];
   for (let i = 0; i < 8; i += 1) {

@@ -26,7 +26,7 @@ export function openDatabase(url: string): Database {
     useNullAsDefault: true,
     // One connection serialises writes, which is what SQLite does anyway; WAL lets readers in
     // meanwhile. synchronous=NORMAL in WAL mode fsyncs at checkpoints, not at every commit: a power
-    // loss may undo the last transactions, never corrupt the file (README, "Storage").
+    // loss may undo the last transactions, never corrupt the file (README, DATABASE_URL).
     pool: {
       min: 1,
       max: 1,

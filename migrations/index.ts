@@ -10,6 +10,7 @@ import * as hashedModelKeys from './008_hashed_model_keys.js';
 import * as auditChain from './009_audit_chain.js';
 import * as recoveryCooldown from './010_recovery_cooldown.js';
 import * as trustedDevices from './011_trusted_devices.js';
+import * as backchannelOutbox from './012_backchannel_outbox.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009_audit_chain': auditChain,
   '010_recovery_cooldown': recoveryCooldown,
   '011_trusted_devices': trustedDevices,
+  '012_backchannel_outbox': backchannelOutbox,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -8,6 +8,7 @@ import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
 import { accountFinder, householdClaims } from './find-account.js';
+import { loadFirstPartyGrant } from './first-party-grant.js';
 import { sessionTtl } from './session-lifetime.js';
 import { TTL } from './ttl.js';
 import { RESOURCE_METADATA, resourceIndicators, validateResourceMetadata } from './resources.js';
@@ -74,6 +75,9 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     extraTokenClaims: householdClaims(db, union.slug),
     // PKCE for every client, confidential ones included (oidc-provider only insists for public clients).
     pkce: { required: () => true },
+    // Every client is one of the union's own apps: no consent screen, so prompt=none works for a
+    // second app (the MFA and required-action prompts below still apply).
+    loadExistingGrant: loadFirstPartyGrant,
     interactions: {
       policy: interactionPolicyFor(union, db),
       url: (_ctx, interaction) => `${base}/interaction/${interaction.uid}`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseTrustProxy, TrustProxyError, type ProxyTrust } from '../net/client-address.js';
+import { AllowListError, parseAllowList } from './oidc/outgoing-requests.js';
 import { projectRoot } from './paths.js';
 
 export interface IdpConfig {
@@ -18,6 +19,10 @@ export interface IdpConfig {
   trustProxy: ProxyTrust;
   /** argon2id cost (PASSWORD_HASH_*); raised to OWASP's m=19 MiB, t=2, p=1 where lower. */
   passwordHashing: { memoryCost?: number; timeCost?: number; parallelism?: number };
+  /** Special-use hosts/addresses back-channel logout may reach (BACKCHANNEL_ALLOWED_HOSTS). */
+  backchannelAllowList: ReturnType<typeof parseAllowList>;
+  /** Outbox retry schedule: first delay, doubling, capped at an hour; given up after maxAttempts. */
+  backchannelRetry: { baseDelayMs: number; maxAttempts: number };
 }
 
 export class ConfigError extends Error {}
@@ -39,12 +44,32 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
     smtpUrl: env.SMTP_URL || undefined,
     mailDir: env.MAIL_DIR || path.join(projectRoot, 'data', 'mail'),
     trustProxy: parseProxyTrust(env.TRUST_PROXY),
+    backchannelAllowList: parseBackchannelAllowList(env.BACKCHANNEL_ALLOWED_HOSTS),
+    backchannelRetry: {
+      baseDelayMs: parsePositive(env.BACKCHANNEL_RETRY_BASE_MS ?? '10000', 'BACKCHANNEL_RETRY_BASE_MS'),
+      maxAttempts: parsePositive(env.BACKCHANNEL_MAX_ATTEMPTS ?? '12', 'BACKCHANNEL_MAX_ATTEMPTS'),
+    },
     passwordHashing: {
       memoryCost: optionalInt(env.PASSWORD_HASH_MEMORY_KIB, 'PASSWORD_HASH_MEMORY_KIB'),
       timeCost: optionalInt(env.PASSWORD_HASH_ITERATIONS, 'PASSWORD_HASH_ITERATIONS'),
       parallelism: optionalInt(env.PASSWORD_HASH_PARALLELISM, 'PASSWORD_HASH_PARALLELISM'),
     },
   };
+}
+
+function parseBackchannelAllowList(value: string | undefined) {
+  try {
+    return parseAllowList(value);
+  } catch (err) {
+    if (err instanceof AllowListError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function parsePositive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive whole number`);
+  return n;
 }
 
 function parseProxyTrust(value: string | undefined): ProxyTrust {

@@ -44,6 +44,8 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
 
   app.use(securityHeaders(https));
   app.use('/static', express.static(path.join(viewsDir, 'static'), { maxAge: '1h', index: false }));
+  // Browsers ask every origin for /favicon.ico.
+  app.get('/favicon.ico', (_req, res) => { res.type('image/svg+xml').sendFile(path.join(viewsDir, 'static', 'favicon.svg'), { maxAge: '1h' }); });
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(session({

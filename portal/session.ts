@@ -32,6 +32,8 @@ declare module 'express-session' {
   interface SessionData {
     csrf?: string;
     pendingLogin?: PendingLogin;
+    /** Logouts sent to the IdP, by union slug: the `state` its post-logout redirect must bring back. */
+    pendingLogout?: Record<string, string>;
     members?: Record<string, MemberSession>;
   }
 }

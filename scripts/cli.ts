@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadIdpConfig } from '../idp/config.js';
+import { ConfigError, loadIdpConfig, type IdpConfig } from '../idp/config.js';
+import { projectRoot } from '../idp/paths.js';
 import { migrateLatest, openDatabase, type Database } from '../migrations/database.js';
 
 /** Shared start of the operator CLIs: parsed flags, the IdP configuration and a migrated database. */
@@ -14,7 +17,7 @@ export async function startCli(usage: string, options: NonNullable<ParseArgsConf
     console.log(usage);
     process.exit(0);
   }
-  const config = loadIdpConfig();
+  const config = configOrFail();
   const db: Database = openDatabase(config.databaseUrl);
   await migrateLatest(db);
   return { values, config, db };
@@ -23,4 +26,18 @@ export async function startCli(usage: string, options: NonNullable<ParseArgsConf
 export function fail(message: string): never {
   console.error(message);
   process.exit(2);
+}
+
+/** The demo writes its settings here; `export $(cat data/demo.env)` points the CLIs at it. */
+export const DEMO_ENV_FILE = path.join(projectRoot, 'data', 'demo.env');
+
+/** A missing or wrong setting is one line for the operator (exit 2), not a stack trace. */
+function configOrFail(): IdpConfig {
+  try {
+    return loadIdpConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const hint = fs.existsSync(DEMO_ENV_FILE) ? ' (for the running demo: export $(cat data/demo.env))' : '';
+    return fail(`${err.message}${hint}`);
+  }
 }

@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { adminClient, registerClient, webAppClient } from '../idp/oidc/client-registry.js';
-import { ProviderRegistry } from '../idp/oidc/provider-registry.js';
 import { SecretBox } from '../idp/security/encryption.js';
 import { fail, startCli } from './cli.js';
 
@@ -21,6 +19,11 @@ const { values, db, config } = await startCli(usage, {
 const slug = String(values.union ?? '');
 const name = String(values.name ?? (values.admin ? 'admin' : ''));
 if (!slug || !name) fail(`--union and --name are required\n\n${usage}`);
+
+// Loaded once the settings are known good: oidc-provider warns on import about older Node versions,
+// which should not be a second line under a missing setting.
+const { adminClient, registerClient, webAppClient } = await import('../idp/oidc/client-registry.js');
+const { ProviderRegistry } = await import('../idp/oidc/provider-registry.js');
 
 const registry = new ProviderRegistry({ db, config, box: new SecretBox(config.dataEncryptionKey) });
 const metadata = values.admin

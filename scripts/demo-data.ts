@@ -13,6 +13,18 @@ export const DEMO_MEMBERS: MemberRecord[] = [
   { insurerNumber: DEMO_UNION.insurerNumber, kigo: '1234', bango: '60001', edaban: '00', nameKanji: '保険 次郎', nameKana: 'ホケン ジロウ', birthdate: '1990-01-31', relation: '本人' },
 ];
 
+/** The demo union's terms of use, so the terms step (利用規約への同意) appears at the first login. */
+export const DEMO_TERMS = {
+  title: 'デモ健康保険組合 Webサービス利用規約',
+  body: [
+    '第1条（目的）この規約は、デモ健康保険組合（以下「当組合」）が提供するWebサービスの利用条件を定めるものです。',
+    '第2条（利用者）本サービスは、当組合の被保険者およびその被扶養者の方がご利用いただけます。',
+    '第3条（ユーザIDとパスワードの管理）ユーザIDとパスワードはご自身で管理し、第三者に知らせないでください。',
+    '第4条（個人情報）当組合は、ご登録いただいた情報を保健事業および本サービスの提供のためにのみ利用します。',
+    'これはデモ用の架空の規約です。',
+  ].join('\n\n'),
+};
+
 /** The ready-to-use account of 健保 太郎 (first login already completed). */
 export const DEMO_LOGIN = { userId: 'demo-taro', password: 'KenpoDemo-2026', email: 'taro@example.jp' };
 

@@ -6,16 +6,18 @@ import { hashPassword } from '../idp/accounts/password-hasher.js';
 import { issueTemporaryCredentials } from '../idp/accounts/temporary-credentials.js';
 import { createIdp } from '../idp/app.js';
 import { loadIdpConfig } from '../idp/config.js';
+import { startBackchannelWorker } from '../idp/oidc/backchannel-worker.js';
 import { upsertMembers } from '../idp/members/member-repository.js';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../idp/oidc/client-registry.js';
 import { projectRoot } from '../idp/paths.js';
-import { findUnion, saveUnion } from '../idp/unions/union-repository.js';
 import { migrateLatest, openDatabase } from '../migrations/database.js';
 import { createPortal } from '../portal/app.js';
 import { loadPortalConfig } from '../portal/config.js';
 import { importClaims } from '../portal/medical/claims-import.js';
 import { demoClaimPeriod, generateClaims } from '../portal/medical/demo-claims.js';
+import { DEMO_ENV_FILE } from './cli.js';
 import { DEMO_LOGIN, DEMO_MEMBERS, DEMO_UNION, demoHouseholds } from './demo-data.js';
+import { prepareDemoUnion } from './demo-setup.js';
 
 /**
  * `npm run demo`: the IdP (port 3000) and the portal (port 4000) on an embedded SQLite database with
@@ -51,20 +53,22 @@ const env = {
   COOKIE_KEYS: secrets.cookieKey,
   DATA_ENCRYPTION_KEY: secrets.dataKey,
   PORTAL_SESSION_SECRET: secrets.portalSessionSecret,
+  // The demo portal's back-channel URI is on loopback: allowed explicitly (README, BACKCHANNEL_ALLOWED_HOSTS).
+  BACKCHANNEL_ALLOWED_HOSTS: new URL(process.env.PORTAL_BASE_URL ?? 'http://localhost:4000').host,
   ...process.env,
 };
 const idpConfig = loadIdpConfig(env);
 const db = openDatabase(idpConfig.databaseUrl);
 await migrateLatest(db);
 
-if (!(await findUnion(db, DEMO_UNION.slug))) await saveUnion(db, DEMO_UNION);
+const portalUrl = (process.env.PORTAL_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
+await prepareDemoUnion(db, `${portalUrl}/u/${DEMO_UNION.slug}/`);
 const idp = createIdp(idpConfig, db);
 const [taro, hanako] = await upsertMembers(db, DEMO_UNION.slug, DEMO_MEMBERS);
 // Five years of fictional claims; the same rows at every start, so only new months are added.
 const demoClaims = demoHouseholds().flatMap((h) => generateClaims(h, demoClaimPeriod(new Date()), 'demo'));
 const claimCounts = await importClaims(db, DEMO_UNION.slug, demoClaims);
 
-const portalUrl = (process.env.PORTAL_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
 secrets.adminClient ??= await registerClient(idp.registry, DEMO_UNION.slug, adminClient('デモ組合 管理者'));
 secrets.portalClient ??= await registerClient(idp.registry, DEMO_UNION.slug, webAppClient({
   name: 'デモ健康保険組合 ポータル',
@@ -75,6 +79,11 @@ secrets.portalClient ??= await registerClient(idp.registry, DEMO_UNION.slug, web
   backchannelLogoutUri: `${portalUrl}/u/${DEMO_UNION.slug}/backchannel-logout`,
 }));
 saveSecrets(secrets);
+// What the operator CLIs need to work on this demo's database (printed below as one line).
+fs.writeFileSync(DEMO_ENV_FILE, [
+  `IDP_BASE_URL=${idpConfig.baseUrl}`, `DATABASE_URL=${idpConfig.databaseUrl}`,
+  `COOKIE_KEYS=${idpConfig.cookieKeys.join(',')}`, `DATA_ENCRYPTION_KEY=${env.DATA_ENCRYPTION_KEY}`, '',
+].join('\n'), { mode: 0o600 });
 
 const taroAccount = await ensureAccount(db, DEMO_UNION.slug, taro.id);
 if (!taroAccount.userId) {
@@ -91,6 +100,7 @@ const portalConfig = loadPortalConfig({
   PORTAL_UNIONS: JSON.stringify([{ slug: DEMO_UNION.slug, name: DEMO_UNION.name, issuer, ...secrets.portalClient }]),
 }, { databaseUrl: idpConfig.databaseUrl });
 await idp.listen(idpConfig.port, '127.0.0.1');
+startBackchannelWorker({ db, registry: idp.registry, retry: idpConfig.backchannelRetry });
 const { app: portal } = createPortal(portalConfig, db);
 await new Promise<void>((resolve) => portal.listen(portalConfig.port, '127.0.0.1', () => resolve()));
 
@@ -99,11 +109,13 @@ kenpo-id demo is running (database: ${idpConfig.databaseUrl})
 
   Portal       ${portalUrl}/u/${DEMO_UNION.slug}/
   IdP issuer   ${issuer}   (discovery: ${issuer}/.well-known/openid-configuration)
+  アカウント管理  ${issuer}/account/   (the member's own console; the portal header links to it)
   Admin API    ${issuer}/admin/v1   (OpenAPI: ${issuer}/admin/openapi.json)
 
 Log in to the portal as 健保 太郎:
   ユーザID ${DEMO_LOGIN.userId}   パスワード ${DEMO_LOGIN.password}
-  then the e-mail one-time password: the mail is printed below (and saved in data/mail/)
+  then the e-mail one-time password: the mail is printed below (and saved in data/mail/);
+  the terms of use (利用規約) are asked once, at the first login
 
 Medical data (医療費情報): ${demoClaims.length} claims for 記号 1234 番号 56789 and 60001 (${claimCounts.created} new)
 
@@ -114,6 +126,10 @@ Admin client (client credentials, scope admin):
   client_id ${secrets.adminClient.clientId}
   client_secret ${secrets.adminClient.clientSecret}
   curl -s -u '${secrets.adminClient.clientId}:${secrets.adminClient.clientSecret}' -d grant_type=client_credentials -d scope=admin ${issuer}/token
+
+Operator CLIs (client:create, union:create) on this demo, from another terminal in this folder:
+  export $(cat data/demo.env)
+  npm run client:create -- --union ${DEMO_UNION.slug} --name 保健事業アプリ --redirect-uri http://localhost:5000/callback
 
 Stop with Ctrl+C. Data stays in data/ (delete the folder to start over).
 `);

@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+// The Debian tools the tests use (and PostgreSQL): installed, or one line naming what is missing.
+const tools = spawnSync('bash', [path.join(root, 'scripts/install-test-tools.sh')], { stdio: 'inherit', cwd: root });
+if (tools.status !== 0) process.exit(tools.status ?? 1);
 const outDir = path.join(root, '.test-results');
 fs.mkdirSync(outDir, { recursive: true });
 const extra = process.argv.slice(2);

@@ -69,7 +69,7 @@ export function loginRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
   router.get('/logged-out', async (ctx) => {
     const session = await loadConsoleSession(ctx);
     const uid = session?.member?.idpSessionUid;
-    // キャンセル also comes back here (oidc-provider only drops the console's authorization then).
+    // Reached with the IdP session alive only if oidc-provider ended just the console's authorization.
     if (uid && await sessionExists(ctx.state.db, ctx.state.issuer.union.slug, uid)) {
       await endConsoleSession(ctx, session);
       return showConsolePage(ctx, 'message', 200, { title: 'ログアウト', message: 'ログアウトをキャンセルしました。', retry: `${base(ctx)}/`, retryLabel: 'アカウント管理に戻る' });

@@ -33,7 +33,7 @@ export type SessionEndingCause =
 export async function endSessionsAfterChange(
   deps: SessionEndingDeps,
   change: { accountId: string; cause: SessionEndingCause; keep?: KeptSession },
-): Promise<{ endedSessions: number; relyingParties: { notified: number; failed: number } }> {
+): Promise<{ endedSessions: number; relyingParties: { queued: number } }> {
   const { db, unionSlug } = deps;
   const { accountId, keep } = change;
   const ended = keep

@@ -98,6 +98,13 @@ export function openApiDocument(issuer: string) {
           },
         },
       },
+      '/clients/{clientId}/backchannel-deliveries': {
+        get: {
+          summary: 'The client\'s back-channel logout deliveries (the outbox), newest first: status pending/delivered/abandoned, attempts, next attempt, last error',
+          parameters: [{ name: 'clientId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'delivered', 'abandoned'] } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }],
+          responses: { 200: { description: 'deliveries, newest first' }, 404: error },
+        },
+      },
       '/audit': {
         get: { summary: 'Read the newest audit entries', parameters: [{ name: 'target', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: { description: 'entries, newest first' } } },
       },

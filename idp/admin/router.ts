@@ -13,6 +13,7 @@ import { announceFactorChange } from '../mfa/factor-notice.js';
 import { endAllSessions, listSessions } from '../accounts/sessions.js';
 import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
 import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
+import { listDeliveries, statusOf } from '../oidc/backchannel-outbox.js';
 import { authenticateAdmin } from './authenticate.js';
 import { ApiError, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -176,6 +177,19 @@ export function adminRouters(): Router<AdminState>[] {
     const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
     ctx.state.audit.detail = { endedSessions: ended.length, relyingParties };
     ctx.status = 204;
+  });
+
+  api.get('/clients/:clientId/backchannel-deliveries', async (ctx: AdminContext) => {
+    ctx.state.audit = { action: 'admin.client.backchannel_deliveries.read', target: ctx.params.clientId };
+    const query = parse(schemas.backchannelDeliveryQuery, ctx.query);
+    if (!(await ctx.state.issuer.provider.Client.find(ctx.params.clientId))) throw notFound('client');
+    const deliveries = await listDeliveries(ctx.state.db, ctx.state.issuer.union.slug, { clientId: ctx.params.clientId, ...query });
+    ctx.body = {
+      deliveries: deliveries.map((d) => ({
+        id: d.id, status: statusOf(d), sub: d.sub, sid: d.sid, attempts: d.attempts, createdAt: d.createdAt,
+        nextAttemptAt: statusOf(d) === 'pending' ? d.nextAttemptAt : null, lastError: d.lastError, deliveredAt: d.deliveredAt, abandonedAt: d.abandonedAt,
+      })),
+    };
   });
 
   api.get('/accounts/:accountId/devices', async (ctx: AdminContext) => {

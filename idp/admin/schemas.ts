@@ -40,6 +40,11 @@ export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 }).strict();
 
+export const backchannelDeliveryQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'abandoned']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+}).strict();
+
 export const accountQuery = z.object({
   user_id: z.string().trim().min(1).max(255),
 }).strict();

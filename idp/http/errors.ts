@@ -11,7 +11,7 @@ export function errorHandler(): Middleware {
       }
     } catch (err) {
       const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-      if (status >= 500) console.error('[idp] unhandled error', err);
+      if (status >= 500) console.error(`[idp] ${ctx.method} ${ctx.path} failed:`, err);
       const expose = status < 500 && (err as { expose?: boolean }).expose !== false;
       await respond(ctx, status, status >= 500 ? 'server_error' : 'bad_request',
         expose ? (err as Error).message : 'サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。');
@@ -25,6 +25,16 @@ async function respond(ctx: Parameters<Middleware>[0], status: number, code: str
     ctx.body = { error: { code, message } };
   } else {
     ctx.type = 'html';
-    ctx.body = await renderPage('idp/error', { title: 'エラー', message, code });
+    try {
+      ctx.body = await renderPage('idp/error', { title: 'エラー', message, code });
+    } catch (err) {
+      console.error('[idp] the error page failed to render:', err);
+      ctx.body = STATIC_ERROR_PAGE;
+    }
   }
 }
+
+/** Shown when even the error page cannot be rendered: no template, no request data. */
+const STATIC_ERROR_PAGE = '<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+  + '<title>エラー</title><link rel="stylesheet" href="/static/kenpo.css"></head><body><main class="container"><h1>エラーが発生しました</h1>'
+  + '<p class="error" role="alert">サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。</p></main></body></html>';

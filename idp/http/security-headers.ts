@@ -3,7 +3,9 @@ import type { Middleware } from 'koa';
 /**
  * Headers for every response. Pages load scripts and styles from this origin only. `form-action` is
  * left out on purpose: browsers apply it to the redirects that follow a login POST, which end at the
- * relying party's redirect URI.
+ * relying party's redirect URI. The headers are set before the request is handled: oidc-provider's
+ * auto-submit pages (form_post, end-session without a session) add their inline script's hash to
+ * the CSP already on the response, and that CSP must not be overwritten afterwards.
  */
 export function securityHeaders(options: { https: boolean }): Middleware {
   const csp = [
@@ -16,7 +18,6 @@ export function securityHeaders(options: { https: boolean }): Middleware {
     "frame-ancestors 'none'",
   ].join('; ');
   return async (ctx, next) => {
-    await next();
     ctx.set('Content-Security-Policy', csp);
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('X-Frame-Options', 'DENY');
@@ -24,5 +25,8 @@ export function securityHeaders(options: { https: boolean }): Middleware {
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    await next();
+    // A handler that cleared the headers (e.g. to answer an error) still answers with our policy.
+    if (!ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', csp);
   };
 }

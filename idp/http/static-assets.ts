@@ -13,7 +13,8 @@ const VENDORED: Record<string, string> = {
 /** Serves `views/static/<file>` at `/static/<file>`: flat names only, no traversal. */
 export function staticAssets(): Middleware {
   return async (ctx, next) => {
-    const match = /^\/static\/([a-z0-9][a-z0-9._-]*)$/i.exec(ctx.path);
+    // Browsers ask every origin for /favicon.ico (pages we do not render too, like form_post's).
+    const match = ctx.path === '/favicon.ico' ? [ctx.path, 'favicon.svg'] : /^\/static\/([a-z0-9][a-z0-9._-]*)$/i.exec(ctx.path);
     const type = match && TYPES[path.extname(match[1])];
     if (!match || !type || ctx.method !== 'GET') return next();
     try {

@@ -7,6 +7,7 @@ import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
+import { restartUrlOf } from './restart-url.js';
 
 const INVALID: Record<Exclude<LinkStatus, 'valid'>, string> = {
   used: 'このURLは既に使用されています。',
@@ -20,7 +21,7 @@ async function page(ctx: UnionContext, status: number, locals: Record<string, un
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
   ctx.body = await renderPage('idp/email-verification', {
-    title: 'メールアドレスの確認', brand: ctx.state.issuer.union.name, invalid: undefined, confirmed: false, csrf: undefined, ...locals,
+    title: 'メールアドレスの確認', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals,
   });
 }
 

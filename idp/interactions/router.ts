@@ -9,7 +9,8 @@ import { grantRequested } from './consent.js';
 import { LOGIN_MESSAGES, renderLogin, submitLogin } from './login-step.js';
 import { showMfa } from './mfa-step.js';
 import { completeFirstLogin, firstUnmetStep, loadStepContext, MFA_PROMPT, REQUIRED_ACTIONS_PROMPT } from './steps/journey.js';
-import type { StepContext, StepOutcome } from './steps/step.js';
+import { STOP_REASONS, type StepContext, type StepOutcome, type StopReason } from './steps/step.js';
+import { endStoppedLogin } from './end-login.js';
 import { loginProof, loginWithProof, mfaStateOf } from '../mfa/login-proof.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
@@ -62,14 +63,15 @@ async function journeyProofResult(stepContext: StepContext, interaction: Interac
   return { mfa: { ...state, proven: proof }, login: loginWithProof(stepContext.account.id, remember, proof) };
 }
 
-async function showStopped(ctx: UnionContext, interaction: Interaction, message: string) {
+async function showStopped(ctx: UnionContext, interaction: Interaction, message: string, reason?: StopReason) {
+  await endStoppedLogin(ctx, interaction);
   ctx.status = 403;
   ctx.type = 'html';
   ctx.body = await renderPage('idp/stopped', {
     title: 'ログインを中止しました',
     brand: ctx.state.issuer.union.name,
     message,
-    abort: `/u/${ctx.state.issuer.union.slug}/interaction/${interaction.uid}/abort`,
+    abort: `/u/${ctx.state.issuer.union.slug}/interaction/${interaction.uid}/abort${reason ? `?reason=${reason}` : ''}`,
   });
 }
 
@@ -93,6 +95,7 @@ export function interactionRouter(): Router<UnionState> {
         brand: ctx.state.issuer.union.name,
         code: 'session_expired',
         message: 'ログインの有効期限が切れました。アプリケーションに戻り、もう一度ログインしてください。',
+        portalUrl: ctx.state.issuer.union.policy.portalUrl,
       });
     }
   });
@@ -170,7 +173,7 @@ export function interactionRouter(): Router<UnionState> {
         ctx.status = 303;
         return ctx.redirect(here);
       case 'stop':
-        return showStopped(ctx, interaction, outcome.message);
+        return showStopped(ctx, interaction, outcome.message, outcome.reason);
       default:
         return showRequiredActions(ctx, interaction, outcome);
     }
@@ -178,9 +181,11 @@ export function interactionRouter(): Router<UnionState> {
 
   router.get('/abort', async (ctx) => {
     const { provider } = ctx.state.issuer;
-    await provider.interactionDetails(ctx.req, ctx.res);
+    await endStoppedLogin(ctx, await provider.interactionDetails(ctx.req, ctx.res));
+    const asked = String(ctx.query.reason);
+    const reason = Object.hasOwn(STOP_REASONS, asked) ? STOP_REASONS[asked as StopReason] : undefined;
     return provider.interactionFinished(ctx.req, ctx.res, {
-      error: 'access_denied', error_description: 'the member ended the login',
+      error: 'access_denied', error_description: reason ?? 'the member ended the login',
     }, { mergeWithLastSubmission: false });
   });
 

@@ -6,6 +6,7 @@ import { clientIp, type UnionContext, type UnionState } from '../http/context.js
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
 import { composeMail } from '../mail/templates.js';
+import { restartUrlOf } from './restart-url.js';
 import type { StepContext } from './steps/step.js';
 
 /**
@@ -46,7 +47,7 @@ async function page(ctx: UnionContext, status: number, locals: Record<string, un
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = await renderPage('idp/setup-link', { title: '認証方法の再設定', brand: ctx.state.issuer.union.name, invalid: undefined, confirmed: false, csrf: undefined, ...locals });
+  ctx.body = await renderPage('idp/setup-link', { title: '認証方法の再設定', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals });
 }
 
 /** The mailed link: GET shows a button (mail scanners open links), its POST proves the mailbox, once. */

@@ -1,31 +1,64 @@
+import { EventEmitter } from 'node:events';
 import type Provider from 'oidc-provider';
+import type { Database } from '../../migrations/database.js';
 import type { EndedSession } from '../accounts/sessions.js';
+import { enqueueDeliveries, type DeliveryRequest } from './backchannel-outbox.js';
 
 /** Present at runtime (lib/models/client.js), missing from @types/oidc-provider. */
-interface BackchannelClient { backchannelLogout(sub: string, sid: string): Promise<void> }
+type SendLogoutToken = (this: { clientId: string }, sub: string, sid: string) => Promise<void>;
+interface BackchannelClient { clientId: string; backchannelLogoutUri?: string; backchannelLogout: SendLogoutToken }
+
+interface OutboxBinding { db: Database; unionSlug: string; send: SendLogoutToken }
+const bindings = new WeakMap<Provider, OutboxBinding>();
+
+/** Tells this process's worker that deliveries were queued, so it need not wait for its next poll. */
+export const outboxQueued = new EventEmitter();
 
 /**
- * Sessions we end ourselves (the console's sign-out, an admin, an MFA reset) are not ended through
- * oidc-provider's end_session endpoint, so its back-channel logout does not run for them: tell each
- * relying party that registered a `backchannel_logout_uri` here, with the same logout token
- * (oidc-provider's Client#backchannelLogout). A relying party that is down must not block the
- * member's sign-out: failures are logged and reported, never thrown.
+ * Every back-channel logout goes through the outbox (backchannel-outbox.ts), delivered by the
+ * worker with retries. The provider's Client class is its own per instance: replacing its
+ * backchannelLogout makes oidc-provider's end_session queue too, without patching the library;
+ * the worker calls the original (sendLogoutToken), which builds and signs the logout token.
  */
-export async function logoutRelyingParties(provider: Provider, ended: Array<EndedSession | undefined>): Promise<{ notified: number; failed: number }> {
-  const deliveries: Array<Promise<unknown>> = [];
+export function routeBackchannelThroughOutbox(provider: Provider, db: Database, unionSlug: string): void {
+  const proto = provider.Client.prototype as unknown as BackchannelClient;
+  const binding: OutboxBinding = { db, unionSlug, send: proto.backchannelLogout };
+  bindings.set(provider, binding);
+  proto.backchannelLogout = async function queue(this: { clientId: string }, sub: string, sid: string) {
+    await enqueueDeliveries(db, [{ unionSlug, clientId: this.clientId, sub, sid: sid ?? '' }]);
+    outboxQueued.emit('queued');
+  };
+}
+
+/** The worker's send: oidc-provider's own logout token to the client's backchannel_logout_uri. */
+export async function sendLogoutToken(provider: Provider, clientId: string, sub: string, sid: string): Promise<'sent' | 'no_uri'> {
+  const binding = bindings.get(provider);
+  if (!binding) throw new Error('back-channel outbox not installed on this provider');
+  const client = await provider.Client.find(clientId) as unknown as BackchannelClient | undefined;
+  if (!client?.backchannelLogoutUri) return 'no_uri';
+  await binding.send.call(client, sub, sid);
+  return 'sent';
+}
+
+/**
+ * Sessions we end ourselves (the console's sign-out, an admin, an MFA reset) do not pass through
+ * oidc-provider's end_session: queue a delivery for each relying party with a back-channel URI that
+ * the sessions signed in to. Called right after the sessions end, not inside their transaction: the
+ * client lookup reads through the provider's adapter, which on SQLite (one connection) would wait
+ * for that transaction. Never throws for a relying party: the worker delivers, retries and audits.
+ */
+export async function logoutRelyingParties(provider: Provider, ended: Array<EndedSession | undefined>): Promise<{ queued: number }> {
+  const binding = bindings.get(provider);
+  if (!binding) throw new Error('back-channel outbox not installed on this provider');
+  const requests: DeliveryRequest[] = [];
   for (const session of ended) {
     if (!session) continue;
     for (const [clientId, { sid }] of Object.entries(session.authorizations)) {
-      deliveries.push(provider.Client.find(clientId).then((client) => {
-        if (!client?.backchannelLogoutUri) return 'skipped';
-        return (client as unknown as BackchannelClient).backchannelLogout(session.accountId, sid ?? '').then(() => 'notified');
-      }));
+      const client = await provider.Client.find(clientId) as unknown as BackchannelClient | undefined;
+      if (client?.backchannelLogoutUri) requests.push({ unionSlug: binding.unionSlug, clientId, sub: session.accountId, sid: sid ?? '' });
     }
   }
-  const results = await Promise.allSettled(deliveries);
-  for (const r of results) if (r.status === 'rejected') console.warn('[idp] back-channel logout failed', (r.reason as Error)?.message);
-  return {
-    notified: results.filter((r) => r.status === 'fulfilled' && r.value === 'notified').length,
-    failed: results.filter((r) => r.status === 'rejected').length,
-  };
+  const queued = await enqueueDeliveries(binding.db, requests);
+  if (queued) outboxQueued.emit('queued');
+  return { queued };
 }

@@ -7,7 +7,9 @@ import { ACR_VALUES } from '../mfa/levels.js';
 import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { KnexAdapter } from './adapter.js';
+import { guardedFetch } from './outgoing-requests.js';
 import { accountFinder, householdClaims } from './find-account.js';
+import { confirmLogoutPage } from './logout-page.js';
 import { loadFirstPartyGrant } from './first-party-grant.js';
 import { sessionTtl } from './session-lifetime.js';
 import { TTL } from './ttl.js';
@@ -31,6 +33,8 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
 
   return {
     adapter: (model: string) => new KnexAdapter(db, union.slug, model, box),
+    // Our address check on every outgoing request, with the operator's back-channel allow-list.
+    fetch: guardedFetch(config.backchannelAllowList),
     findAccount: accountFinder(db, union.slug),
     jwks: keys,
     cookies: { keys: config.cookieKeys, long: cookie, short: cookie },
@@ -57,7 +61,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
       revocation: { enabled: true, allowedPolicy: ownTokensOnly },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      rpInitiatedLogout: { enabled: true, logoutSource: confirmLogoutPage(union), postLogoutSuccessSource: postLogoutSuccessSource(union.policy.portalUrl) },
       // Relying parties that registered a backchannel_logout_uri hear when a member's session ends.
       backchannelLogout: { enabled: true },
       resourceIndicators,
@@ -92,6 +96,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
         brand: union.name,
         message: errorMessage(out.error),
         code: out.error,
+        portalUrl: union.policy.portalUrl,
       });
     },
   };
@@ -114,12 +119,8 @@ function errorMessage(code: string): string {
   }
 }
 
-async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+/** The page after a logout without a return address; it offers the union's portal as the next step. */
+const postLogoutSuccessSource = (portalUrl: string | undefined) => async (ctx: KoaContextWithOIDC): Promise<void> => {
   ctx.type = 'html';
-  ctx.body = await renderPage('idp/logout', { title: 'ログアウト', brand: undefined, form });
-}
-
-async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
-  ctx.type = 'html';
-  ctx.body = await renderPage('idp/logged-out', { title: 'ログアウトしました', brand: undefined });
-}
+  ctx.body = await renderPage('idp/logged-out', { title: 'ログアウトしました', brand: undefined, portalUrl });
+};

@@ -4,6 +4,7 @@ import Provider from 'oidc-provider';
 import { recordSessionUse } from '../accounts/sessions.js';
 import { clientIp } from '../http/context.js';
 import { findUnion, type Union } from '../unions/union-repository.js';
+import { routeBackchannelThroughOutbox } from './backchannel-logout.js';
 import { providerConfiguration, unionPath, type ProviderDeps } from './configuration.js';
 import { endSessionsPastLimit } from './session-lifetime.js';
 import { loadSigningKeys } from './signing-keys.js';
@@ -39,6 +40,8 @@ export class ProviderRegistry {
   private async create(union: Union): Promise<UnionIssuer> {
     const keys = await loadSigningKeys(this.deps.db, union.slug, this.deps.box);
     const provider = new Provider(this.issuerUrl(union.slug), providerConfiguration(union, { keys }, this.deps));
+    // Every back-channel logout, end_session's too, is queued and delivered by the outbox worker.
+    routeBackchannelThroughOutbox(provider, this.deps.db, union.slug);
     provider.on('server_error', (_ctx, err) => console.error(`[idp:${union.slug}] server_error`, err));
     // A session past the union's absolute limit is ended before any route can resume it.
     provider.use(endSessionsPastLimit(provider, union.policy.sessionLifetimes));

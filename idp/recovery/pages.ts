@@ -23,7 +23,7 @@ export async function showRecoveryPage(
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
   ctx.body = await renderPage(`idp/recovery/${view}`, {
-    brand: union.name, loginUrl: union.policy.portalUrl, base: `/u/${union.slug}/recovery`, errors: undefined, ...locals,
+    brand: union.name, loginUrl: union.policy.portalUrl, consoleUrl: `/u/${union.slug}/account/`, base: `/u/${union.slug}/recovery`, errors: undefined, ...locals,
   });
 }
 

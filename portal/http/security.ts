@@ -31,12 +31,26 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   res.status(403).render('portal/error', { title: 'エラー', message: 'フォームの有効期限が切れました。ページを再読み込みしてからもう一度お試しください。' });
 }
 
-/** No stack traces to users: a short Japanese message, details to the log. */
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+/** Shown when even the error page cannot be rendered: no template, no request data. */
+const STATIC_ERROR_PAGE = '<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+  + '<title>エラー</title><link rel="stylesheet" href="/static/kenpo.css"></head><body><main class="container"><h1>エラーが発生しました</h1>'
+  + '<p class="error" role="alert">サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。</p></main></body></html>';
+
+/**
+ * No stack traces to people: a short Japanese message, the detail to the log. The page needs none of
+ * the request's locals (a half-built medical page's `member` would pull in the header), and falls
+ * back to static HTML if even that fails.
+ */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-  if (status >= 500) console.error('[portal] unhandled error', err);
-  res.status(status).render('portal/error', {
+  if (status >= 500) console.error(`[portal] ${req.method} ${req.path} failed:`, err);
+  if (res.headersSent) return next(err); // a download already under way: Express closes the connection
+  res.status(status).set('Cache-Control', 'no-store').render('portal/error', {
     title: 'エラー',
     message: status === 413 ? '送信内容が大きすぎます。' : status < 500 ? '要求を処理できませんでした。' : 'サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。',
+    member: undefined, brand: undefined, retry: undefined,
+  }, (renderError: unknown, html?: string) => {
+    if (renderError) console.error('[portal] the error page failed to render:', renderError);
+    res.type('html').send(renderError ? STATIC_ERROR_PAGE : html);
   });
 };

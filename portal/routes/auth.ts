@@ -14,6 +14,13 @@ function safeReturnTo(slug: string, value: unknown): string {
   return typeof value === 'string' && value.startsWith(home) && !value.includes('//', 1) ? value : home;
 }
 
+/** What the member reads when the IdP answers access_denied (the IdP names the reason it stopped). */
+function loginDeniedMessage(description: string | undefined): string {
+  return description === 'the member declined the terms'
+    ? '利用規約に同意いただけなかったため、ログインを中止しました。ご利用になるには、もう一度ログインして利用規約に同意してください。'
+    : 'ログインを中止しました。ご利用になるには、もう一度ログインしてください。';
+}
+
 /** Login by authorization code + PKCE + state + nonce; logout through the issuer's end-session endpoint. */
 export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): Router {
   const router = Router({ mergeParams: true });
@@ -66,6 +73,9 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
       });
     } catch (err) {
       console.warn(`[portal:${u.slug}] login failed`, (err as Error).message);
+      if (err instanceof oidc.AuthorizationResponseError && err.error === 'access_denied') {
+        return res.status(403).render('portal/error', { title: 'ログインを中止しました', message: loginDeniedMessage(err.error_description), retry: `/u/${u.slug}/login` });
+      }
       return res.status(400).render('portal/error', { title: 'エラー', message: 'ログインできませんでした。もう一度お試しください。', retry: `/u/${u.slug}/login` });
     }
     const claims = tokens.claims()!;
@@ -98,20 +108,36 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
     res.redirect(303, pending.returnTo);
   });
 
+  // The portal session ends only once the IdP has ended its own: on the post-logout redirect that
+  // brings this logout's state back, or by back-channel logout. キャンセル at the IdP keeps both.
   router.post('/logout', requireCsrf, async (req, res) => {
     const u = union(req);
     const member = memberOf(req, u.slug);
-    if (req.session.members) delete req.session.members[u.slug];
     if (!member) return res.redirect(303, `/u/${u.slug}/logged-out`);
+    const state = oidc.randomState();
+    req.session.pendingLogout = { ...req.session.pendingLogout, [u.slug]: state };
     const config = await rps.config(u);
     res.redirect(303, oidc.buildEndSessionUrl(config, {
       id_token_hint: member.idToken,
       post_logout_redirect_uri: `${baseUrl}/u/${u.slug}/logged-out`,
+      state,
     }).href);
   });
 
   router.get('/logged-out', (req, res) => {
-    res.render('portal/logged-out', { title: 'ログアウトしました', brand: union(req).name, slug: union(req).slug });
+    const u = union(req);
+    const expected = req.session.pendingLogout?.[u.slug];
+    if (req.query.state !== undefined) {
+      if (expected && req.query.state === expected) {
+        delete req.session.pendingLogout![u.slug];
+        if (req.session.members) delete req.session.members[u.slug];
+      }
+      // The state leaves the address bar (also when a back-channel logout got here first).
+      return res.redirect(303, `/u/${u.slug}/logged-out`);
+    }
+    // Still signed in (this page opened by a link, not by the IdP's logout): nothing ended, go home.
+    if (memberOf(req, u.slug)) return res.redirect(303, `/u/${u.slug}/`);
+    res.render('portal/logged-out', { title: 'ログアウトしました', brand: u.name, slug: u.slug });
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { adminApi } from '../helpers/admin-api.js';
+import { settleBackchannel } from '../helpers/backchannel.js';
 import { loginAt } from '../helpers/journeys.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
@@ -18,6 +19,7 @@ const consoleUrl = (path = '/') => `${stack.idpUrl}/u/alpha/account${path}`;
 
 /** Is this browser still logged in to the portal by its own session (not by a new single sign-on)? */
 async function portalSignedIn(context: BrowserContext): Promise<boolean> {
+  await settleBackchannel(stack.database.db);
   const response = await context.request.get(portalHome(), { maxRedirects: 0 });
   if (response.status() === 200) return true;
   expect(response.headers().location).toContain('/u/alpha/login');
@@ -82,7 +84,12 @@ test('an admin ending the member\'s sessions logs them out of the portal, and th
   expect(await portalSignedIn(context)).toBe(false);
   const { body } = await admin.call('GET', `/audit?target=${accountId}`);
   const entry = body.entries.find((e: { action: string }) => e.action === 'admin.account.sessions.end');
-  expect(entry.detail).toMatchObject({ endedSessions: 1, relyingParties: { notified: 1, failed: 0 } });
+  expect(entry.detail).toMatchObject({ endedSessions: 1, relyingParties: { queued: 1 } });
+  // The worker's delivery is audited with its outcome, and visible per client.
+  const delivered = (await admin.call('GET', `/audit?target=${accountId}`)).body.entries.find((e: { action: string }) => e.action === 'backchannel.delivery');
+  expect(delivered).toMatchObject({ outcome: 'success', detail: { clientId: stack.unions.alpha.portal.clientId, attempt: 1 } });
+  const { body: outbox } = await admin.call('GET', `/clients/${stack.unions.alpha.portal.clientId}/backchannel-deliveries`);
+  expect(outbox.deliveries.find((d: { sub: string }) => d.sub === accountId)).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
   await context.close();
 });
 

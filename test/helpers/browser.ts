@@ -22,3 +22,33 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   });
 }
+
+/** Reports a CSP violation even where Chromium would not log one (e.g. a blocked style attribute). */
+const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.documentURI);
+});`;
+
+/**
+ * Collects every console error, CSP violation and uncaught page error of every page of every
+ * context of the browser, so the e2e fixture can fail the test that caused them.
+ */
+export function collectPageProblems(browser: Browser): { take(): string[] } {
+  const problems: string[] = [];
+  const newContext = browser.newContext.bind(browser);
+  // browser.newPage() goes through newContext() too.
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addInitScript({ content: REPORT_CSP_VIOLATIONS });
+    context.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const where = message.location().url;
+      // Chromium also reports the page's own status (a 401 for a wrong password is the design); any
+      // other resource that fails to load (a stylesheet, a favicon) is a problem.
+      if (message.text().startsWith('Failed to load resource:') && where === message.page()?.url()) return;
+      problems.push(`${message.text()} (${where || message.page()?.url()})`);
+    });
+    context.on('weberror', (error) => problems.push(`uncaught ${error.error().message} (${error.page()?.url()})`));
+    return context;
+  };
+  return { take: () => problems.splice(0) };
+}

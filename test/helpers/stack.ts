@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ensureAccount, setLoginCredentials, updateAccount } from '../../idp/accounts/account-repository.js';
 import { hashPassword } from '../../idp/accounts/password-hasher.js';
 import { createIdp, type Idp } from '../../idp/app.js';
+import { startBackchannelWorker } from '../../idp/oidc/backchannel-worker.js';
 import { loadIdpConfig } from '../../idp/config.js';
 import { upsertMembers, type MemberRecord } from '../../idp/members/member-repository.js';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
@@ -66,9 +67,12 @@ export async function startStack(
     COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     SMTP_URL: mail.url,
+    // The portal's back-channel URI is on loopback: allowed explicitly, as an operator would.
+    BACKCHANNEL_ALLOWED_HOSTS: new URL(portalListener.url).host,
     ...options.env,
   });
   const idp = createIdp(idpConfig, database.db);
+  const backchannel = startBackchannelWorker({ db: database.db, registry: idp.registry, retry: idpConfig.backchannelRetry });
   idpListener.server.on('request', idp.app.callback());
 
   const unions: Record<string, TestUnion> = {};
@@ -105,6 +109,7 @@ export async function startStack(
   return {
     database, mail, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
     close: async () => {
+      await backchannel.stop();
       await Promise.all([close(idpListener.server), close(portalListener.server), mail.close()]);
       await database.drop();
     },

@@ -13,6 +13,7 @@ import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { settleBackchannel } from '../helpers/backchannel.js';
 
 /**
  * The attack: a second factor is added or removed (by whoever has the password and a session, or
@@ -31,6 +32,7 @@ const reportPrefix = () => `${stack.unions.alpha.issuer}/account/report/`;
 const WHEN = /\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（日本時間）/;
 
 async function portalSignedIn(context: BrowserContext): Promise<boolean> {
+  await settleBackchannel(stack.database.db);
   const response = await context.request.get(portalHome(), { maxRedirects: 0 });
   return response.status() === 200;
 }

@@ -27,7 +27,11 @@ export type StepOutcome =
   /** Show the step again without errors (e.g. "mail sent", or another mode of the same step). */
   | { kind: 'again'; values?: Record<string, string>; notice?: string }
   /** The login cannot go on (declined terms, locked account): tell the member, then end it. */
-  | { kind: 'stop'; message: string };
+  | { kind: 'stop'; message: string; /** Told to the application (error_description) when it is the terms. */ reason?: StopReason };
+
+/** Why a sign-in stopped, as the relying party hears it in access_denied's error_description. */
+export const STOP_REASONS = { terms_declined: 'the member declined the terms' } as const;
+export type StopReason = keyof typeof STOP_REASONS;
 
 export interface StepView {
   view: string;

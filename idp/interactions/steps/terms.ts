@@ -18,7 +18,7 @@ export const termsStep: RequiredStep = {
     if (!terms) return { kind: 'done' };
     if (form.decision === 'decline') {
       await recordAudit(db, { unionSlug: union.slug, actor: `member:${account.id}`, action: 'terms.declined', target: account.id, outcome: 'success', ip, detail: { version: terms.version } });
-      return { kind: 'stop', message: '利用規約に同意いただけなかったため、ログインを中止しました。本サービスのご利用には利用規約への同意が必要です。' };
+      return { kind: 'stop', message: '利用規約に同意いただけなかったため、ログインを中止しました。本サービスのご利用には利用規約への同意が必要です。', reason: 'terms_declined' };
     }
     // The member must have read the version they accept; a newer one published meanwhile is shown instead.
     if (form.decision !== 'accept' || Number(form.version) !== terms.version) {

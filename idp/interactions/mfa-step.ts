@@ -12,7 +12,7 @@ import { renderPage } from '../http/render.js';
 import type { MfaContext } from '../mfa/context.js';
 import { sendEmailOtp } from '../mfa/email-otp.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
-import { factorOf, type FactorInput, type SecondFactor } from '../mfa/factors.js';
+import { FACTOR_LABELS, factorOf, type FactorInput, type SecondFactor } from '../mfa/factors.js';
 import type { FactorMethod } from '../mfa/levels.js';
 import { loginProof, loginWithProof, mfaStateOf, type LoginMfaState } from '../mfa/login-proof.js';
 import { CODE_CHECK_LIMITS, takeAttemptOrWait } from '../mfa/rate-limit.js';
@@ -21,11 +21,8 @@ import { SecretBox } from '../security/encryption.js';
 import { mailSetupLink, setupLinkPending } from './setup-link.js';
 import { LOCKED_MESSAGE } from './steps/birthdate.js';
 import { loadStepContext, MFA_PROMPT } from './steps/journey.js';
-import { MFA_LABELS } from './steps/user-id.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
-
-export const FACTOR_LABELS: Record<FactorMethod, string> = { ...MFA_LABELS, recovery_code: 'リカバリーコード' };
 
 const NO_WAY_TO_PROVE = 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。';
 const PASSKEY_NOT_ALLOWED = 'このアプリケーションは生体認証（パスキー）でのログインを求めていますが、ご加入の健康保険組合ではパスキーを利用できません。';

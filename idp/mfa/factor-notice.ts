@@ -3,10 +3,10 @@ import type { Account } from '../accounts/account-repository.js';
 import { describeDevice } from '../accounts/device-name.js';
 import { createLink } from '../accounts/one-time-links.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { MFA_LABELS } from '../interactions/steps/user-id.js';
 import type { Mailer } from '../mail/mailer.js';
 import { composeMail } from '../mail/templates.js';
 import type { Union } from '../unions/union-repository.js';
+import { FACTOR_LABELS } from './factors.js';
 
 export type FactorChangeKind = 'added' | 'removed' | 'reset' | 'recovery_codes_generated' | 'recovery_code_used';
 
@@ -26,11 +26,7 @@ export interface FactorChange {
 /** 「お心当たりがない場合」: the report link stays usable for a week, like the e-mail change notice. */
 export const REPORT_LINK_DAYS = 7;
 
-const METHOD_LABELS: Record<FactorChange['method'], string> = {
-  ...MFA_LABELS,
-  recovery_code: 'リカバリーコード',
-  all: 'すべての二要素認証',
-};
+const METHOD_LABELS: Record<FactorChange['method'], string> = { ...FACTOR_LABELS, all: 'すべての二要素認証' };
 
 const SUBJECTS: Record<FactorChangeKind, string> = {
   added: '認証方法追加のお知らせ',

@@ -5,10 +5,14 @@ import type { Union } from '../unions/union-repository.js';
 import type { FactorCheck, MfaContext } from './context.js';
 import { listCredentials, type Credential } from './credentials.js';
 import { EMAIL_OTP_MINUTES, emailOtpSent, sendEmailOtp, verifyEmailOtp } from './email-otp.js';
+import { MFA_LABELS } from '../interactions/steps/user-id.js';
 import type { FactorMethod } from './levels.js';
 import { passkeyAuthenticationOptions, passkeyRegistrationOptions, registerPasskey, verifyPasskey } from './passkey.js';
 import { remainingRecoveryCodes, useRecoveryCode } from './recovery-codes.js';
 import { completeTotpSetup, startTotpSetup, verifyTotp } from './totp.js';
+
+/** What the member reads for each factor (login screens, notice mails). */
+export const FACTOR_LABELS: Record<FactorMethod, string> = { ...MFA_LABELS, recovery_code: 'リカバリーコード' };
 
 /** Who is presenting factors: enough to tell which ones they can present. */
 export interface FactorSubject {

@@ -33,9 +33,13 @@ export interface LoginSoFar {
   excludeEmailOtp?: boolean;
 }
 
+/** Once a member has chosen a method or registered a factor, it is asked at every login, even where the union does not insist. */
+const secondFactorAsked = (union: Union, account: Account, credentials: unknown[]) =>
+  union.policy.mfa.required || account.preferredMfa !== null || credentials.length > 0;
+
 /** Does this member log in with a second factor (the union requires it, or the member chose one)? */
 export async function usesSecondFactor(db: Database, union: Union, account: Account): Promise<boolean> {
-  return union.policy.mfa.required || account.preferredMfa !== null || (await listCredentials(db, account.id)).length > 0;
+  return secondFactorAsked(union, account, await listCredentials(db, account.id));
 }
 
 /**
@@ -50,8 +54,7 @@ export async function nextSecondFactorStep(db: Database, union: Union, account: 
   const credentials = await listCredentials(db, account.id);
   let usable = await usableFactors({ db, union, account, credentials });
   if (login.excludeEmailOtp && usable.some((m) => m !== 'email_otp')) usable = usable.filter((m) => m !== 'email_otp');
-  const usesMfa = union.policy.mfa.required || account.preferredMfa !== null || credentials.length > 0;
-  let neededLevel = Math.max(requestedLevel(login.acrValues), usesMfa ? 1 : 0);
+  let neededLevel = Math.max(requestedLevel(login.acrValues), secondFactorAsked(union, account, credentials) ? 1 : 0);
   // A migrated member's initial password is printed-card data: it opens a login only with a code
   // mailed to the address verified in the old service, whatever the union's methods.
   if (account.initialPasswordExpiresAt !== null) {

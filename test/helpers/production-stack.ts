@@ -18,6 +18,7 @@ import { SecretBox } from '../../idp/security/encryption.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
+import type { TestUnion } from './stack.js';
 
 const SOURCE_DIRS = ['idp', 'portal', 'migrations', 'net', 'scripts'];
 const ENTRY = { idp: 'dist/idp/main.js', portal: 'dist/portal/main.js' } as const;
@@ -140,14 +141,8 @@ export class ProgramProcess {
   }
 }
 
-export interface ProductionUnion {
-  slug: string;
-  name: string;
-  insurerNumber: string;
-  issuer: string;
-  admin: RegisteredClient;
-  portal: RegisteredClient;
-}
+/** The same shape as the in-process stack's unions. */
+export type ProductionUnion = TestUnion;
 
 export interface ProductionStack {
   database: TestDatabase;

@@ -1,13 +1,13 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../../../migrations/database.js';
-import { findAccount, updateAccount } from '../../accounts/account-repository.js';
+import { findAccount, updateAccount, type Account } from '../../accounts/account-repository.js';
 import { retireTemporaryCredentials } from '../../accounts/temporary-credentials.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { composeMail } from '../../mail/templates.js';
 import { findMember } from '../../members/member-repository.js';
 import { loginProof, mfaStateOf } from '../../mfa/login-proof.js';
-import { nextSecondFactorStep, proofComesFirst, type LoginSoFar } from '../../mfa/requirement.js';
+import { nextSecondFactorStep, proofComesFirst, type LoginSoFar, type MfaNext } from '../../mfa/requirement.js';
 import type { FirstLoginStep } from '../../unions/policy.js';
 import type { Union } from '../../unions/union-repository.js';
 import { birthdateStep } from './birthdate.js';
@@ -61,6 +61,20 @@ export async function completeFirstLogin(ctx: StepContext): Promise<void> {
   }
 }
 
+/**
+ * What the second factor needs next for this request: both prompts' checks ask, in one request with
+ * nothing written in between, so it is worked out (credentials, proofs, recovery codes) once.
+ */
+const nextStepOfRequest = new WeakMap<object, Promise<MfaNext>>();
+function nextStepFor(ctx: KoaContextWithOIDC, db: Database, union: Union, account: Account): Promise<MfaNext> {
+  let next = nextStepOfRequest.get(ctx);
+  if (!next) {
+    next = loginSoFar(ctx, db, account.id).then((login) => nextSecondFactorStep(db, union, account, login));
+    nextStepOfRequest.set(ctx, next);
+  }
+  return next;
+}
+
 /** The login so far, as an interaction policy check sees it (after oidc-provider resumed the request). */
 async function loginSoFar(ctx: KoaContextWithOIDC, db: Database, accountId: string): Promise<LoginSoFar> {
   const { result, session, params } = ctx.oidc;
@@ -90,8 +104,7 @@ export function interactionPolicyFor(union: Union, db: Database) {
       if (!accountId) return Check.NO_NEED_TO_PROMPT;
       const stepContext = await loadStepContext({ db, mailer: noMail, issuerUrl: '', ip: '' }, union, accountId);
       if (!stepContext || !(await firstUnmetStep(stepContext))) return Check.NO_NEED_TO_PROMPT;
-      const next = await nextSecondFactorStep(db, union, stepContext.account, await loginSoFar(ctx, db, accountId));
-      return proofComesFirst(next) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      return proofComesFirst(await nextStepFor(ctx, db, union, stepContext.account)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   ), 1);
   policy.add(new Prompt(
@@ -100,8 +113,7 @@ export function interactionPolicyFor(union: Union, db: Database) {
       const accountId = ctx.oidc.session?.accountId;
       const account = accountId ? await findAccount(db, union.slug, accountId) : undefined;
       if (!account) return Check.NO_NEED_TO_PROMPT;
-      const next = await nextSecondFactorStep(db, union, account, await loginSoFar(ctx, db, account.id));
-      return next.kind === 'satisfied' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      return (await nextStepFor(ctx, db, union, account)).kind === 'satisfied' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   ), 2);
   return policy;

@@ -25,7 +25,7 @@ import type { ConsoleSession } from './console-session.js';
 import { endSession } from '../accounts/sessions.js';
 import { endSessionsAfterChange, type KeptSession, type SessionEndingCause } from '../accounts/session-ending.js';
 import { createResetLink } from '../recovery/password-reset.js';
-import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
+import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 
 /** What the console's changes need from a request (no Koa, so they can be tested on their own). */
 export interface ConsoleDeps {
@@ -100,9 +100,12 @@ export async function signOutOthers(deps: ConsoleDeps, cause: SessionEndingCause
 }
 
 export async function signOutOne(deps: ConsoleDeps, uid: string): Promise<boolean> {
-  const ended = await endSession(deps.db, deps.union.slug, deps.account.id, uid.slice(0, 255));
+  const { ended, relyingParties } = await deps.db.transaction(async (trx) => {
+    const session = await endSession(trx, deps.union.slug, deps.account.id, uid.slice(0, 255));
+    return { ended: session, relyingParties: await queueBackchannelLogouts(trx, deps.provider, [session]) };
+  });
   if (!ended) return false;
-  const relyingParties = await logoutRelyingParties(deps.provider, [ended]);
+  wakeBackchannelWorker(relyingParties);
   await audit(deps, 'account.session.ended', 'success', { uid, relyingParties });
   return true;
 }

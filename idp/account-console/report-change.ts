@@ -4,7 +4,7 @@ import { requestAttention } from '../accounts/account-repository.js';
 import { consumeLink, inspectLink, type LinkStatus } from '../accounts/one-time-links.js';
 import { endAllSessions } from '../accounts/sessions.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
+import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { endAllConsoleSessions } from './console-session.js';
 
 /**
@@ -36,13 +36,13 @@ export async function reportFactorChange(
   const { status, link } = await consumeLink(db, unionSlug, REPORT_PURPOSE, shorten(token));
   if (status !== 'valid' || !link) return { kind: 'invalid', message: INVALID_REPORT_LINK[status as Exclude<LinkStatus, 'valid'>] };
   const accountId = link.accountId;
-  const ended = await db.transaction(async (trx) => {
-    const sessions = await endAllSessions(trx as unknown as Database, unionSlug, accountId);
-    await endAllConsoleSessions(trx as unknown as Database, unionSlug, accountId);
-    await requestAttention(trx as unknown as Database, accountId);
-    return sessions;
+  const { ended, relyingParties } = await db.transaction(async (trx) => {
+    const sessions = await endAllSessions(trx, unionSlug, accountId);
+    await endAllConsoleSessions(trx, unionSlug, accountId);
+    await requestAttention(trx, accountId);
+    return { ended: sessions, relyingParties: await queueBackchannelLogouts(trx, deps.provider, sessions) };
   });
-  const relyingParties = await logoutRelyingParties(deps.provider, ended);
+  wakeBackchannelWorker(relyingParties);
   await recordAudit(db, {
     unionSlug, actor: `member:${accountId}`, action: 'account.change_reported', target: accountId, outcome: 'success', ip: deps.ip,
     detail: { reported: link.payload, endedSessions: ended.length, relyingParties },

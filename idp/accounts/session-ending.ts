@@ -2,7 +2,7 @@ import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import { endAllConsoleSessions, endOtherConsoleSessions } from '../account-console/console-session.js';
 import { recordAudit } from '../audit/audit-log.js';
-import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
+import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { endAllSessions, endOtherSessions } from './sessions.js';
 
 /** What ending sessions needs from a request: the union's issuer tells relying parties (back-channel logout). */
@@ -36,12 +36,15 @@ export async function endSessionsAfterChange(
 ): Promise<{ endedSessions: number; relyingParties: { queued: number } }> {
   const { db, unionSlug } = deps;
   const { accountId, keep } = change;
-  const ended = keep
-    ? await endOtherSessions(db, unionSlug, accountId, keep.idpSessionUid, keep.grantId)
-    : await endAllSessions(db, unionSlug, accountId);
-  if (keep?.consoleSessionId) await endOtherConsoleSessions(db, unionSlug, accountId, keep.consoleSessionId);
-  else await endAllConsoleSessions(db, unionSlug, accountId);
-  const relyingParties = await logoutRelyingParties(deps.provider, ended);
+  const { ended, relyingParties } = await db.transaction(async (trx) => {
+    const sessions = keep
+      ? await endOtherSessions(trx, unionSlug, accountId, keep.idpSessionUid, keep.grantId)
+      : await endAllSessions(trx, unionSlug, accountId);
+    if (keep?.consoleSessionId) await endOtherConsoleSessions(trx, unionSlug, accountId, keep.consoleSessionId);
+    else await endAllConsoleSessions(trx, unionSlug, accountId);
+    return { ended: sessions, relyingParties: await queueBackchannelLogouts(trx, deps.provider, sessions) };
+  });
+  wakeBackchannelWorker(relyingParties);
   await recordAudit(db, {
     unionSlug, actor: `member:${accountId}`, action: 'account.sessions.ended', target: accountId, outcome: 'success', ip: deps.ip,
     detail: { cause: change.cause, keptCurrent: Boolean(keep), endedSessions: ended.length, relyingParties },

@@ -12,7 +12,7 @@ import { deleteRecoveryCodes, remainingRecoveryCodes } from '../mfa/recovery-cod
 import { announceFactorChange } from '../mfa/factor-notice.js';
 import { endAllSessions, listSessions } from '../accounts/sessions.js';
 import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
-import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
+import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { listDeliveries, statusOf } from '../oidc/backchannel-outbox.js';
 import { authenticateAdmin } from './authenticate.js';
 import { ApiError, notFound } from './errors.js';
@@ -149,14 +149,15 @@ export function adminRouters(): Router<AdminState>[] {
     const { db, issuer: { union } } = ctx.state;
     // A lost phone: its factors go, the member chooses and sets up a method again at the next login,
     // and every session (possibly on the lost phone) ends.
-    const { removed, ended } = await db.transaction(async (trx) => {
+    const { removed, ended, relyingParties } = await db.transaction(async (trx) => {
       const count = await removeAllCredentials(trx, account.id);
       // Recovery codes are second factors too: a reset leaves none of the old ones.
       await deleteRecoveryCodes(trx, account.id);
       await trx('accounts').where({ id: account.id }).update({ preferred_mfa: null, updated_at: Date.now() });
-      return { removed: count, ended: await endAllSessions(trx, union.slug, account.id) };
+      const sessions = await endAllSessions(trx, union.slug, account.id);
+      return { removed: count, ended: sessions, relyingParties: await queueBackchannelLogouts(trx, ctx.state.issuer.provider, sessions) };
     });
-    const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
+    wakeBackchannelWorker(relyingParties);
     ctx.state.audit.detail = { removed, endedSessions: ended.length, relyingParties };
     await announceFactorChange({ db, mailer: ctx.state.mailer, union, issuerUrl: ctx.state.issuer.provider.issuer }, account, {
       kind: 'reset', method: 'all', actor: 'admin', ip: clientIp(ctx),
@@ -173,8 +174,11 @@ export function adminRouters(): Router<AdminState>[] {
   api.delete('/accounts/:accountId/sessions', async (ctx: AdminContext) => {
     ctx.state.audit = { action: 'admin.account.sessions.end', target: ctx.params.accountId };
     const account = await requireAccount(ctx, ctx.params.accountId);
-    const ended = await endAllSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id);
-    const relyingParties = await logoutRelyingParties(ctx.state.issuer.provider, ended);
+    const { ended, relyingParties } = await ctx.state.db.transaction(async (trx) => {
+      const sessions = await endAllSessions(trx, ctx.state.issuer.union.slug, account.id);
+      return { ended: sessions, relyingParties: await queueBackchannelLogouts(trx, ctx.state.issuer.provider, sessions) };
+    });
+    wakeBackchannelWorker(relyingParties);
     ctx.state.audit.detail = { endedSessions: ended.length, relyingParties };
     ctx.status = 204;
   });

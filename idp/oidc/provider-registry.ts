@@ -41,7 +41,7 @@ export class ProviderRegistry {
     const keys = await loadSigningKeys(this.deps.db, union.slug, this.deps.box);
     const provider = new Provider(this.issuerUrl(union.slug), providerConfiguration(union, { keys }, this.deps));
     // Every back-channel logout, end_session's too, is queued and delivered by the outbox worker.
-    routeBackchannelThroughOutbox(provider, this.deps.db, union.slug);
+    routeBackchannelThroughOutbox(provider, this.deps.db, union.slug, this.deps.box);
     provider.on('server_error', (_ctx, err) => console.error(`[idp:${union.slug}] server_error`, err));
     // A session past the union's absolute limit is ended before any route can resume it.
     provider.use(endSessionsPastLimit(provider, union.policy.sessionLifetimes));

@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { publishTerms } from '../../idp/terms/terms-repository.js';
+import { settleBackchannel } from '../helpers/backchannel.js';
 import { loginAt } from '../helpers/journeys.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
@@ -43,4 +44,26 @@ test('declining the terms ends the sign-in with a clear portal page; the next vi
   await page.getByRole('link', { name: 'もう一度ログインする' }).click();
   await page.getByLabel('ユーザID').waitFor(); // the IdP login ended too: the password again, not the terms
   await page.close();
+});
+
+test('declining updated terms at a second app also ends the portal login that session had made', async () => {
+  await createMemberWithLogin(stack, 'beta', { userId: 'later-no', password: 'later-no-pass-1' });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAt(page, `${stack.portalUrl}/u/beta/`, 'later-no', 'later-no-pass-1');
+  await page.getByRole('button', { name: '同意する' }).click();
+  await page.waitForURL(`${stack.portalUrl}/u/beta/`);
+
+  // A new version, then the account console (another relying party) by single sign-on: declined.
+  await publishTerms(stack.database.db, 'beta', { title: 'ベータ健保 利用規約（改定）', body: '第1条 改定後の規約…', publishedBy: 'test' });
+  await page.goto(`${stack.idpUrl}/u/beta/account/`);
+  await page.getByRole('heading', { name: '利用規約への同意' }).waitFor();
+  await page.getByRole('button', { name: '同意しない' }).click();
+  await page.getByRole('link', { name: 'アプリケーションに戻る' }).waitFor();
+
+  await settleBackchannel(stack.database.db);
+  const portal = await context.request.get(`${stack.portalUrl}/u/beta/`, { maxRedirects: 0 });
+  expect(portal.status()).not.toBe(200);
+  expect(portal.headers().location).toContain('/u/beta/login');
+  await context.close();
 });

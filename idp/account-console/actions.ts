@@ -41,7 +41,8 @@ export interface ConsoleDeps {
   account: Account;
   session: ConsoleSession & { member: NonNullable<ConsoleSession['member']> };
   dataKey: Buffer;
-  codeKey: string;
+  /** See MfaContext.legacyCodeKey. */
+  legacyCodeKey: string;
 }
 
 export const EMAIL_CHANGE_MINUTES = 30;
@@ -124,7 +125,7 @@ async function mfaContext(deps: ConsoleDeps): Promise<MfaContext> {
   return {
     db: deps.db, union: deps.union, account: deps.account, member, mailer: deps.mailer, box: new SecretBox(deps.dataKey),
     // Challenges are bound to this console session instead of an oidc-provider interaction.
-    interactionUid: `console:${deps.session.id}`, issuerUrl: deps.issuerUrl, codeKey: deps.codeKey,
+    interactionUid: `console:${deps.session.id}`, issuerUrl: deps.issuerUrl, legacyCodeKey: deps.legacyCodeKey,
   };
 }
 

@@ -147,7 +147,7 @@ export function createConsoleKit(registry: ProviderRegistry) {
     showConsolePage(ctx, view, status, { memberName: signed.name, csrf: csrfOf(signed, ctx.state.csrfSecret), ...locals });
   const deps = (ctx: UnionContext, signed: Signed): actions.ConsoleDeps => ({
     db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, issuerUrl: ctx.state.issuer.provider.issuer,
-    ip: clientIp(ctx), userAgent: ctx.get('user-agent'), account: signed.account, session: signed.session, dataKey: ctx.state.dataKey, codeKey: ctx.state.csrfSecret,
+    ip: clientIp(ctx), userAgent: ctx.get('user-agent'), account: signed.account, session: signed.session, dataKey: ctx.state.dataKey, legacyCodeKey: ctx.state.csrfSecret,
   });
   const done = (ctx: UnionContext, path: string, notice: NoticeKey) => {
     ctx.status = 303;

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit-log.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
 import { generateRecoveryCodes, RECOVERY_CODE_COUNT } from '../mfa/recovery-codes.js';
+import { SecretBox } from '../security/encryption.js';
 import type { ConsoleDeps } from './actions.js';
 
 export const RECOVERY_FILE_NAME = 'kenpo-recovery-codes.txt';
@@ -10,7 +11,7 @@ export const RECOVERY_FILE_NAME = 'kenpo-recovery-codes.txt';
  * announced to the member's verified address. The codes are returned once, for this response only.
  */
 export async function issueRecoveryCodes(deps: ConsoleDeps, client: { userAgent: string }): Promise<string[]> {
-  const codes = await generateRecoveryCodes(deps.db, deps.account.id, deps.codeKey);
+  const codes = await generateRecoveryCodes(deps.db, deps.account.id, { box: new SecretBox(deps.dataKey), legacyKey: deps.legacyCodeKey });
   await recordAudit(deps.db, {
     unionSlug: deps.union.slug, actor: `member:${deps.account.id}`, action: 'account.recovery_codes.generated',
     target: deps.account.id, outcome: 'success', ip: deps.ip, detail: { count: RECOVERY_CODE_COUNT },

@@ -59,7 +59,7 @@ async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<
     ...step, ip, state, proof, next, chainId, userAgent: ctx.get('user-agent'),
     lockScope: device ? deviceScope(device) : accountScope(step.account.id),
     remember: (interaction.lastSubmission?.login as { remember?: boolean } | undefined)?.remember ?? true,
-    interactionUid: interaction.uid, issuerUrl: issuer.provider.issuer, box: new SecretBox(ctx.state.dataKey), codeKey: csrfSecret,
+    interactionUid: interaction.uid, issuerUrl: issuer.provider.issuer, box: new SecretBox(ctx.state.dataKey), legacyCodeKey: csrfSecret,
   };
 }
 

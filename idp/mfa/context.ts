@@ -17,8 +17,8 @@ export interface MfaContext {
   interactionUid: string;
   /** The union's issuer URL: its origin and host are the WebAuthn origin and RP ID. */
   issuerUrl: string;
-  /** Keys one-way hashes of short codes (a code's hash alone cannot be brute-forced offline). */
-  codeKey: string;
+  /** The first cookie key, which keyed recovery codes made before they had a key of their own (recovery-codes.ts). */
+  legacyCodeKey: string;
 }
 
 /** The result of checking a code or an assertion. */

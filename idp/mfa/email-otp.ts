@@ -6,8 +6,9 @@ import { WRONG_CODE, type FactorCheck, type MfaContext } from './context.js';
 export const EMAIL_OTP_MINUTES = 10;
 const RESEND_COOLDOWN_MS = 30_000;
 
+// Keyed, so a code's stored hash alone cannot be brute-forced offline.
 const hashCode = (ctx: MfaContext, code: string) =>
-  crypto.createHmac('sha256', ctx.codeKey).update(`${ctx.account.id}:${code}`).digest('hex');
+  crypto.createHmac('sha256', ctx.box.deriveKey('email-otp')).update(`${ctx.account.id}:${code}`).digest('hex');
 
 /** Has a code been sent in this interaction and is it still valid? */
 export async function emailOtpSent(ctx: MfaContext): Promise<boolean> {

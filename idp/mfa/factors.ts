@@ -99,7 +99,7 @@ const recoveryCode: SecondFactor = {
   usable: async (s) => allows(s.union, 'recovery_code') && (await remainingRecoveryCodes(s.db, s.account.id)) > 0,
   challenge: async () => ({}),
   async verify(ctx, input) {
-    const used = await useRecoveryCode(ctx.db, ctx.account.id, input.code ?? '', ctx.codeKey);
+    const used = await useRecoveryCode(ctx.db, ctx.account.id, input.code ?? '', { box: ctx.box, legacyKey: ctx.legacyCodeKey });
     return used.ok ? { ok: true, remaining: used.remaining } : { ok: false, error: 'リカバリーコードが正しくないか、既に使用されています。' };
   },
 };

@@ -1,11 +1,20 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../migrations/database.js';
+import type { SecretBox } from '../security/encryption.js';
 
 /**
  * Recovery codes (issue 10 item 8): 10 single-use codes that replace the usual second factor once
  * each. Only a keyed hash is stored (HMAC-SHA256 with the server's secret), so a database dump alone
  * cannot test guesses; the plain codes exist only in the response that shows them.
  */
+
+/**
+ * The keys of the stored hashes. Hashes marked `v2:` use a key derived from the data key for this
+ * purpose alone; unmarked ones, of sets made before, used the first cookie key (`legacyKey`) and keep
+ * verifying with it until the member regenerates — rotating COOKIE_KEYS no longer touches new sets.
+ */
+export interface RecoveryCodeKeys { box: SecretBox; legacyKey: string }
+const V2 = 'v2:';
 export const RECOVERY_CODE_COUNT = 10;
 
 /** Crockford's Base32: no I, L, O or U, so 5 bits a character and nothing to confuse when typing. */
@@ -15,8 +24,9 @@ const GROUP = 5;
 /** Longer input is not a code; it is cut before any work is done on it. */
 const MAX_TYPED = 64;
 
-const hashOf = (key: string, accountId: string, code: string) =>
+const hmac = (key: string | Buffer, accountId: string, code: string) =>
   crypto.createHmac('sha256', key).update(`recovery:${accountId}:${code}`).digest('hex');
+const hashOf = (box: SecretBox, accountId: string, code: string) => V2 + hmac(box.deriveKey('recovery-codes'), accountId, code);
 
 /** `ABCDE-FGHJK` for reading; the hyphen is not part of the code. */
 export const formatRecoveryCode = (code: string): string => `${code.slice(0, GROUP)}-${code.slice(GROUP)}`;
@@ -43,14 +53,14 @@ function randomCode(): string {
  * A fresh set of 10 codes, formatted for display; the old set (used or not) is deleted in the same
  * transaction, so it stops working the moment the new one exists.
  */
-export async function generateRecoveryCodes(db: Database, accountId: string, key: string): Promise<string[]> {
+export async function generateRecoveryCodes(db: Database, accountId: string, keys: RecoveryCodeKeys): Promise<string[]> {
   const codes = new Set<string>();
   while (codes.size < RECOVERY_CODE_COUNT) codes.add(randomCode());
   const now = Date.now();
   await db.transaction(async (trx) => {
     await trx('recovery_codes').where({ account_id: accountId }).delete();
     await trx('recovery_codes').insert([...codes].map((code) => ({
-      id: crypto.randomUUID(), account_id: accountId, code_hash: hashOf(key, accountId, code), created_at: now, used_at: null,
+      id: crypto.randomUUID(), account_id: accountId, code_hash: hashOf(keys.box, accountId, code), created_at: now, used_at: null,
     })));
   });
   return [...codes].map(formatRecoveryCode);
@@ -74,16 +84,18 @@ export async function recoveryCodeSummary(db: Database, accountId: string): Prom
  * the one whose UPDATE changes the row succeeds.
  */
 export async function useRecoveryCode(
-  db: Database, accountId: string, typed: string, key: string,
+  db: Database, accountId: string, typed: string, keys: RecoveryCodeKeys,
 ): Promise<{ ok: true; remaining: number } | { ok: false }> {
   const code = normalizeRecoveryCode(typed);
   const rows: Array<{ id: string; code_hash: string }> = await db('recovery_codes')
     .where({ account_id: accountId }).whereNull('used_at').select('id', 'code_hash');
   if (!code || !rows.length) return { ok: false };
-  const actual = Buffer.from(hashOf(key, accountId, code));
+  const current = Buffer.from(hashOf(keys.box, accountId, code));
+  const legacy = Buffer.from(hmac(keys.legacyKey, accountId, code));
   let match: string | undefined;
   for (const row of rows) {
     const expected = Buffer.from(row.code_hash);
+    const actual = row.code_hash.startsWith(V2) ? current : legacy;
     if (expected.length === actual.length && crypto.timingSafeEqual(actual, expected) && !match) match = row.id;
   }
   if (!match) return { ok: false };

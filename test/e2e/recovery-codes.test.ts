@@ -15,8 +15,8 @@ useStackAndBrowser({}, (env) => ({ stack, browser } = env));
 
 const consoleUrl = (path = '/', slug = 'alpha') => `${stack.idpUrl}/u/${slug}/account${path}`;
 const db = () => stack.database.db;
-/** The key the IdP hashes short codes with (ctx.state.csrfSecret). */
-const codeKey = () => stack.idp.registry.deps.config.cookieKeys[0];
+/** The keys the IdP hashes recovery codes with. */
+const codeKey = () => ({ box: stack.idp.registry.deps.box, legacyKey: stack.idp.registry.deps.config.cookieKeys[0] });
 
 async function consoleLogin(page: Page, userId: string, password: string, slug = 'alpha') {
   await loginAt(page, consoleUrl('/', slug), userId, password);

@@ -5,6 +5,7 @@ import {
   deleteRecoveryCodes, generateRecoveryCodes, normalizeRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeSummary,
   remainingRecoveryCodes, useRecoveryCode,
 } from '../../idp/mfa/recovery-codes.js';
+import { SecretBox } from '../../idp/security/encryption.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -12,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 const ALPHA = { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' };
 let database: TestDatabase;
 let members = 0;
-const key = crypto.randomBytes(32).toString('base64url');
+const key = { box: new SecretBox(crypto.randomBytes(32)), legacyKey: crypto.randomBytes(32).toString('base64url') };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -70,7 +71,7 @@ test('a wrong code, another member\'s code or the right code with another key fa
   const [otherCode] = await generateRecoveryCodes(database.db, other, key);
   expect(await useRecoveryCode(database.db, accountId, 'ZZZZZ-ZZZZZ', key)).toEqual({ ok: false });
   expect(await useRecoveryCode(database.db, accountId, otherCode, key)).toEqual({ ok: false });
-  expect(await useRecoveryCode(database.db, accountId, code, 'another-key')).toEqual({ ok: false });
+  expect(await useRecoveryCode(database.db, accountId, code, { ...key, box: new SecretBox(crypto.randomBytes(32)) })).toEqual({ ok: false });
   expect(await useRecoveryCode(database.db, accountId, '', key)).toEqual({ ok: false });
   expect(await remainingRecoveryCodes(database.db, accountId)).toBe(10);
   // A member without codes: nothing to match, no error.
@@ -111,7 +112,7 @@ test('only keyed hashes are stored: no plain code, and a dump alone cannot test 
     expect(dump).not.toContain(crypto.createHash('sha256').update(code.replace('-', '')).digest('hex'));
   }
   for (const row of rows) {
-    expect(row.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.code_hash).toMatch(/^v2:[0-9a-f]{64}$/);
     expect(row.used_at).toBeNull();
   }
 });
@@ -122,4 +123,18 @@ test('deleteRecoveryCodes (admin MFA reset) removes the set', async () => {
   expect(await deleteRecoveryCodes(database.db, accountId)).toBe(10);
   expect(await recoveryCodeSummary(database.db, accountId)).toEqual({ total: 0, remaining: 0 });
   expect(await useRecoveryCode(database.db, accountId, code, key)).toEqual({ ok: false });
+});
+
+test('codes have a key of their own: a new set survives a COOKIE_KEYS rotation; an older set keeps its cookie key', async () => {
+  const accountId = await newAccount();
+  const [code] = await generateRecoveryCodes(database.db, accountId, key);
+  expect(await useRecoveryCode(database.db, accountId, code, { ...key, legacyKey: 'the-rotated-cookie-key' })).toMatchObject({ ok: true });
+
+  // A row of a set made before: keyed with the first cookie key, unmarked. It works once, with that key only.
+  const older = await newAccount();
+  const hash = crypto.createHmac('sha256', key.legacyKey).update(`recovery:${older}:ABCDE12345`).digest('hex');
+  await database.db('recovery_codes').insert({ id: crypto.randomUUID(), account_id: older, code_hash: hash, created_at: Date.now(), used_at: null });
+  expect(await useRecoveryCode(database.db, older, 'ABCDE-12345', { ...key, legacyKey: 'another-cookie-key' })).toEqual({ ok: false });
+  expect(await useRecoveryCode(database.db, older, 'ABCDE-12345', key)).toEqual({ ok: true, remaining: 0 });
+  expect(await useRecoveryCode(database.db, older, 'ABCDE-12345', key)).toEqual({ ok: false });
 });

@@ -11,6 +11,7 @@ import { errorHandler } from './http/errors.js';
 import { koaProxyFlag, trustedForwarding } from './http/forwarded.js';
 import { securityHeaders } from './http/security-headers.js';
 import { staticAssets } from './http/static-assets.js';
+import { rememberLanguageSwitch } from './http/language-switch.js';
 import { interactionRouter } from './interactions/router.js';
 import { emailVerificationRouter } from './interactions/email-verification.js';
 import { configurePasswordHashing } from './accounts/password-hasher.js';
@@ -56,6 +57,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));
   app.use(staticAssets());
+  app.use(rememberLanguageSwitch({ https: config.baseUrl.startsWith('https:') }));
   app.use(async (ctx, next) => {
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };

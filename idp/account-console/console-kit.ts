@@ -12,6 +12,7 @@ import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { findMember } from '../members/member-repository.js';
 import { listCredentials } from '../mfa/credentials.js';
+import { refuse } from '../http/errors.js';
 
 export interface Signed {
   session: ConsoleSession & { accountId: string; member: NonNullable<ConsoleSession['member']> };
@@ -19,7 +20,6 @@ export interface Signed {
   name: string;
 }
 
-export const FORM_EXPIRED = 'フォームの有効期限が切れました。もう一度お試しください。';
 
 /**
  * Every notice a console page can show after a change. The URL carries only the key: no text from
@@ -140,7 +140,7 @@ export function createConsoleKit(registry: ProviderRegistry) {
   const csrfOf = (signed: Signed, secret: string) => csrfToken(secret, `console:${signed.session.id}`);
   async function trustedForm(ctx: UnionContext, signed: Signed) {
     const form = await readForm(ctx);
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `console:${signed.session.id}`, form.csrf)) ctx.throw(403, FORM_EXPIRED);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `console:${signed.session.id}`, form.csrf)) refuse(ctx, 403, 'common.formExpired');
     return form;
   }
   const page = (ctx: UnionContext, signed: Signed, view: string, status: number, locals: Record<string, unknown> & { title: string }) =>
@@ -172,7 +172,7 @@ export function createConsoleKit(registry: ProviderRegistry) {
 
   /** The JSON endpoints (passkey) send the CSRF token in a header. */
   const trustedJson = (ctx: UnionContext, signed: Signed) => {
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `console:${signed.session.id}`, ctx.get('x-csrf-token'))) ctx.throw(403, FORM_EXPIRED);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `console:${signed.session.id}`, ctx.get('x-csrf-token'))) refuse(ctx, 403, 'common.formExpired');
   };
 
   return { registry, base, baseUrl, startLogin, signedIn, recentlyAuthenticated, sensitivePage, sensitiveForm, trustedForm, trustedJson, page, deps, done, notice };

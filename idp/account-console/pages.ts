@@ -15,7 +15,7 @@ export async function showConsolePage(
   ctx.set('Cache-Control', 'no-store');
   const header = locals.memberName === undefined ? undefined
     : `<nav class="member-nav" aria-label="アカウント"><span>${escapeHtml(locals.memberName)} 様</span><a href="${base}/logout">ログアウト</a></nav>`;
-  ctx.body = await renderPage(`idp/account/${view}`, {
+  ctx.body = await renderPage(ctx, `idp/account/${view}`, {
     brand: union.name, base, errors: undefined, notice: undefined, portalUrl: union.policy.portalUrl, ...locals, header,
   });
 }

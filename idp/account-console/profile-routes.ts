@@ -6,7 +6,8 @@ import { MFA_LABELS } from '../interactions/steps/user-id.js';
 import { saveConsoleSession } from './console-session.js';
 import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
-import { type ConsoleKit, FORM_EXPIRED, type Signed } from './console-kit.js';
+import { type ConsoleKit, type Signed } from './console-kit.js';
+import { refuse } from '../http/errors.js';
 
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -81,7 +82,7 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
 
   router.post('/email/verify/:token', async (ctx) => {
     const form = await readForm(ctx);
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`, form.csrf)) ctx.throw(403, FORM_EXPIRED);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpired');
     const outcome = await actions.confirmEmailChange(linkDeps(ctx), ctx.params.token);
     if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', outcome.kind === 'taken' ? 409 : 410, { title: 'URL 無効', message: outcome.message });
     return showConsolePage(ctx, 'message', 200, { title: 'メールアドレスの変更', message: 'メールアドレスを変更しました。', retry: `${base(ctx)}/profile`, retryLabel: 'プロフィール変更へ' });
@@ -98,7 +99,7 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
 
   router.post('/email/revert/:token', async (ctx) => {
     const form = await readForm(ctx);
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`, form.csrf)) ctx.throw(403, FORM_EXPIRED);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpired');
     const outcome = await actions.revertEmailChange(linkDeps(ctx), ctx.params.token);
     const title = 'メールアドレス変更の取り消し';
     if (outcome.kind === 'invalid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: outcome.message });

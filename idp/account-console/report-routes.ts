@@ -2,9 +2,9 @@ import type Router from '@koa/router';
 import { readForm } from '../http/body.js';
 import { clientIp, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
-import { FORM_EXPIRED } from './console-kit.js';
 import { showConsolePage } from './pages.js';
 import { checkReportLink, INVALID_REPORT_LINK, reportFactorChange } from './report-change.js';
+import { refuse } from '../http/errors.js';
 
 /**
  * `/report/:token`, the 「お心当たりがない場合」 link of a factor-change notice. No console login: the
@@ -24,7 +24,7 @@ export function reportRoutes(router: Router<UnionState>): void {
 
   router.post('/report/:token', async (ctx) => {
     const form = await readForm(ctx);
-    if (!isValidCsrfToken(ctx.state.csrfSecret, bound(ctx.params.token), form.csrf)) ctx.throw(403, FORM_EXPIRED);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, bound(ctx.params.token), form.csrf)) refuse(ctx, 403, 'common.formExpired');
     const { union, provider } = ctx.state.issuer;
     const outcome = await reportFactorChange({ db: ctx.state.db, unionSlug: union.slug, provider, ip: clientIp(ctx) }, ctx.params.token);
     if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: outcome.message });

@@ -9,6 +9,7 @@ import { saveConsoleSession } from './console-session.js';
 import { formatDate } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed, withNotice } from './console-kit.js';
+import { refuse } from '../http/errors.js';
 
 /** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
 export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -108,7 +109,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   // 削除 → re-authentication → 削除する / 戻る
   async function deletionPage(ctx: UnionContext, signed: Signed, status: number, error?: string) {
     const credential = (await listCredentials(ctx.state.db, signed.account.id)).find((c) => c.id === ctx.params.id);
-    if (!credential) ctx.throw(404, 'この認証方法は見つかりません。');
+    if (!credential) refuse(ctx, 404, 'console.factorNotFound');
     return page(ctx, signed, 'delete-factor', status, {
       title: '認証方法の削除', error, credential, kind: credential.type === 'passkey' ? MFA_LABELS.passkey : MFA_LABELS.totp, formatDate,
     });
@@ -125,7 +126,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     if (!sensitive) return;
     const { signed } = sensitive;
     const outcome = await actions.removeFactor(deps(ctx, signed), ctx.params.id);
-    if (outcome.kind === 'not_found') ctx.throw(404, 'この認証方法は見つかりません。');
+    if (outcome.kind === 'not_found') refuse(ctx, 404, 'console.factorNotFound');
     if (outcome.kind === 'last_factor') return deletionPage(ctx, signed, 409, outcome.message);
     return done(ctx, '/security', 'factorRemoved');
   });

@@ -8,6 +8,7 @@ import { clientIp, type UnionContext, type UnionState } from '../http/context.js
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
 import { restartUrlOf } from './restart-url.js';
+import { refuse } from '../http/errors.js';
 
 const INVALID: Record<Exclude<LinkStatus, 'valid'>, string> = {
   used: 'このURLは既に使用されています。',
@@ -20,7 +21,7 @@ async function page(ctx: UnionContext, status: number, locals: Record<string, un
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = await renderPage('idp/email-verification', {
+  ctx.body = await renderPage(ctx, 'idp/email-verification', {
     title: 'メールアドレスの確認', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals,
   });
 }
@@ -41,7 +42,7 @@ export function emailVerificationRouter(): Router<UnionState> {
   router.post('/', async (ctx) => {
     const { db, issuer: { union } } = ctx.state;
     const form = await readForm(ctx);
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`, form.csrf)) ctx.throw(403, 'フォームの有効期限が切れました。もう一度URLを開いてください。');
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenLink');
     const { status, link } = await consumeLink(db, union.slug, 'verify_email', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
     if (await adoptVerifiedEmail(db, union.slug, link.accountId, link.payload.email) === 'taken') return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken });

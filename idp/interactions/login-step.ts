@@ -1,23 +1,21 @@
 import { loginWithPassword, type PasswordLoginResult } from '../accounts/password-login.js';
 import { clientIp, type UnionContext } from '../http/context.js';
 import { renderPage } from '../http/render.js';
+import { textOf, type IdpSaid } from '../i18n/text.js';
 import { deviceCookieOf } from './device-cookie.js';
 
-export const LOGIN_MESSAGES: Record<Exclude<PasswordLoginResult, { ok: true }>['reason'] | 'missing', string> = {
-  throttled: 'ログインの試行が多すぎます。しばらく時間をおいてから（約{minutes}分後に）もう一度お試しください。',
-  missing: 'ユーザIDとパスワードを入力してください。',
-  invalid: '無効なユーザIDまたはパスワードです。',
-  locked: 'アカウントがロックされています。ご加入の健康保険組合（組合管理者）へお問い合わせください。',
-  temporary_expired: '仮パスワードの有効期限が切れています。健康保険組合に仮ユーザID・仮パスワードの再発行をご依頼ください。',
-  no_mailbox: '確認済みのメールアドレスが登録されていないため、初期パスワードではログインできません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の発行をご依頼ください。',
-};
+/** Why the login page is shown again, as the page says it. */
+export function loginError(result: Exclude<PasswordLoginResult, { ok: true }> | { reason: 'missing' }): IdpSaid {
+  if (result.reason === 'throttled') return { key: 'login.error.throttled', params: { minutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) } };
+  return `login.error.${result.reason}`;
+}
 
 export interface LoginView {
   uid: string;
   csrf: string;
   loginId?: string;
   remember?: boolean;
-  error?: string;
+  error?: IdpSaid;
   returnUrl?: string;
   /** 「続行するには再度認証してください」: the session's login is too old for what was asked. */
   reauth?: boolean;
@@ -25,18 +23,19 @@ export interface LoginView {
 
 export async function renderLogin(ctx: UnionContext, view: LoginView, status = 200): Promise<void> {
   const { union } = ctx.state.issuer;
+  const { t, say } = textOf(ctx);
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = await renderPage('idp/login', {
-    title: 'ログイン',
+  ctx.body = await renderPage(ctx, 'idp/login', {
+    title: t('login.title'),
     brand: union.name,
     base: `/u/${union.slug}`,
     loginId: '',
     remember: false,
-    error: undefined,
     returnUrl: undefined,
     reauth: false,
     ...view,
+    error: view.error && say(view.error),
   });
 }
 

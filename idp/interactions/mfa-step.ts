@@ -21,6 +21,7 @@ import { SecretBox } from '../security/encryption.js';
 import { mailSetupLink, setupLinkPending } from './setup-link.js';
 import { LOCKED_MESSAGE } from './steps/birthdate.js';
 import { loadStepContext, MFA_PROMPT } from './steps/journey.js';
+import { refuse } from '../http/errors.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
@@ -46,7 +47,7 @@ async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<
   const step = interaction.session?.accountId && await loadStepContext(
     { db, mailer, issuerUrl: issuer.provider.issuer, ip }, issuer.union, interaction.session.accountId,
   );
-  if (!step) ctx.throw(400, 'ログインの有効期限が切れました。もう一度ログインしてください。');
+  if (!step) refuse(ctx, 400, 'common.loginExpired');
   const chainId = (interaction as { cid?: string }).cid;
   const state = mfaStateOf(interaction.lastSubmission);
   const proof = await loginProof(db, step.account.id, { result: interaction.lastSubmission, chainId });
@@ -84,7 +85,7 @@ function shownMethod(m: MfaStepContext, asked: unknown): FactorMethod | undefine
 async function render(ctx: UnionContext, status: number, locals: Record<string, unknown> & { title: string }) {
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = await renderPage('idp/mfa', locals);
+  ctx.body = await renderPage(ctx, 'idp/mfa', locals);
 }
 
 /** Renders what the second factor needs next: a challenge, a set-up, the mailed set-up link, or why it cannot go on. */
@@ -134,7 +135,7 @@ export function mfaRouter(): Router<UnionState> {
   async function load(ctx: UnionContext, csrf: unknown) {
     const interaction = await ctx.state.issuer.provider.interactionDetails(ctx.req, ctx.res);
     if (interaction.prompt.name !== MFA_PROMPT || !isValidCsrfToken(ctx.state.csrfSecret, interaction.uid, csrf)) {
-      ctx.throw(403, 'フォームの有効期限が切れました。もう一度お試しください。');
+      refuse(ctx, 403, 'common.formExpired');
     }
     return { interaction, m: await mfaContext(ctx, interaction) };
   }
@@ -180,7 +181,7 @@ export function mfaRouter(): Router<UnionState> {
       // Tell the member how many codes are left before the relying party takes over.
       const continueTo = await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: 'recovery_code' }), { mergeWithLastSubmission: true });
       ctx.type = 'html';
-      ctx.body = await renderPage('idp/recovery-code-used', { title: 'リカバリーコードでログインしました', brand: m.union.name, remaining, continueTo });
+      ctx.body = await renderPage(ctx, 'idp/recovery-code-used', { title: 'リカバリーコードでログインしました', brand: m.union.name, remaining, continueTo });
       return { kind: 'shown' };
     }
     if (json) return { kind: 'finished', redirectTo: await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: factor.method }), { mergeWithLastSubmission: true }) };
@@ -209,7 +210,7 @@ export function mfaRouter(): Router<UnionState> {
   async function stopped(ctx: UnionContext, m: MfaStepContext, interaction: Interaction) {
     ctx.status = 403;
     ctx.type = 'html';
-    ctx.body = await renderPage('idp/stopped', { title: 'ログインを中止しました', brand: m.union.name, message: LOCKED_MESSAGE, abort: `/u/${m.union.slug}/interaction/${interaction.uid}/abort` });
+    ctx.body = await renderPage(ctx, 'idp/stopped', { title: 'ログインを中止しました', brand: m.union.name, message: LOCKED_MESSAGE, abort: `/u/${m.union.slug}/interaction/${interaction.uid}/abort` });
   }
 
   // Code forms: an authenticator app, an e-mail code (with 再送信), a recovery code.

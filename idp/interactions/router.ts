@@ -6,12 +6,13 @@ import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
 import { ACR } from '../mfa/levels.js';
 import { grantRequested } from './consent.js';
-import { LOGIN_MESSAGES, renderLogin, submitLogin } from './login-step.js';
+import { loginError, renderLogin, submitLogin } from './login-step.js';
 import { showMfa } from './mfa-step.js';
 import { completeFirstLogin, firstUnmetStep, loadStepContext, MFA_PROMPT, REQUIRED_ACTIONS_PROMPT } from './steps/journey.js';
 import { STOP_REASONS, type StepContext, type StepOutcome, type StopReason } from './steps/step.js';
 import { endStoppedLogin } from './end-login.js';
 import { loginProof, loginWithProof, mfaStateOf } from '../mfa/login-proof.js';
+import { refuse } from '../http/errors.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
@@ -40,7 +41,7 @@ async function showRequiredActions(ctx: UnionContext, interaction: Interaction, 
   });
   ctx.status = state?.kind === 'invalid' ? 400 : 200;
   ctx.type = 'html';
-  ctx.body = await renderPage(view.view, {
+  ctx.body = await renderPage(ctx, view.view, {
     title: step.title,
     brand: stepContext.union.name,
     action: `/u/${stepContext.union.slug}/interaction/${interaction.uid}/step/${step.name}`,
@@ -67,7 +68,7 @@ async function showStopped(ctx: UnionContext, interaction: Interaction, message:
   await endStoppedLogin(ctx, interaction);
   ctx.status = 403;
   ctx.type = 'html';
-  ctx.body = await renderPage('idp/stopped', {
+  ctx.body = await renderPage(ctx, 'idp/stopped', {
     title: 'ログインを中止しました',
     brand: ctx.state.issuer.union.name,
     message,
@@ -90,7 +91,7 @@ export function interactionRouter(): Router<UnionState> {
       if (!(err instanceof errors.SessionNotFound)) throw err;
       ctx.status = 400;
       ctx.type = 'html';
-      ctx.body = await renderPage('idp/error', {
+      ctx.body = await renderPage(ctx, 'idp/error', {
         title: 'エラー',
         brand: ctx.state.issuer.union.name,
         code: 'session_expired',
@@ -104,7 +105,7 @@ export function interactionRouter(): Router<UnionState> {
   async function trustedForm(ctx: UnionContext, interaction: Interaction) {
     const form = await readForm(ctx);
     if (!isValidCsrfToken(ctx.state.csrfSecret, interaction.uid, form.csrf)) {
-      ctx.throw(403, 'フォームの有効期限が切れました。もう一度お試しください。');
+      refuse(ctx, 403, 'common.formExpired');
     }
     return form;
   }
@@ -112,6 +113,7 @@ export function interactionRouter(): Router<UnionState> {
   router.get('/', async (ctx) => {
     const { provider } = ctx.state.issuer;
     const interaction = await provider.interactionDetails(ctx.req, ctx.res);
+    ctx.state.localeHints = { uiLocales: interaction.params.ui_locales as string | undefined };
     switch (interaction.prompt.name) {
       case 'login': {
         const client = await provider.Client.find(interaction.params.client_id as string);
@@ -145,11 +147,8 @@ export function interactionRouter(): Router<UnionState> {
     const remember = form.remember === 'yes';
     const result = await submitLogin(ctx, form);
     if (!result.ok) {
-      let error = LOGIN_MESSAGES[result.reason];
-      if (result.reason === 'throttled') {
-        ctx.set('Retry-After', String(result.retryAfterSeconds));
-        error = error.replace('{minutes}', String(Math.max(1, Math.ceil(result.retryAfterSeconds / 60))));
-      }
+      if (result.reason === 'throttled') ctx.set('Retry-After', String(result.retryAfterSeconds));
+      const error = loginError(result);
       const status = result.reason === 'throttled' ? 429 : result.reason === 'locked' ? 423 : 401;
       return renderLogin(ctx, { uid: interaction.uid, csrf: form.csrf, loginId: result.loginId, remember, error }, status);
     }

@@ -8,6 +8,7 @@ import { renderPage } from '../http/render.js';
 import { composeMail } from '../mail/templates.js';
 import { restartUrlOf } from './restart-url.js';
 import type { StepContext } from './steps/step.js';
+import { refuse } from '../http/errors.js';
 
 /**
  * A member left with no usable second factor (an admin reset in a union without e-mail OTP) sets
@@ -47,7 +48,7 @@ async function page(ctx: UnionContext, status: number, locals: Record<string, un
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = await renderPage('idp/setup-link', { title: '認証方法の再設定', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals });
+  ctx.body = await renderPage(ctx, 'idp/setup-link', { title: '認証方法の再設定', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals });
 }
 
 /** The mailed link: GET shows a button (mail scanners open links), its POST proves the mailbox, once. */
@@ -62,7 +63,7 @@ export function setupLinkRouter(): Router<UnionState> {
 
   router.post('/', async (ctx) => {
     const form = await readForm(ctx);
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`, form.csrf)) ctx.throw(403, 'フォームの有効期限が切れました。もう一度URLを開いてください。');
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenLink');
     const { status, link } = await consumeLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
     await recordAudit(ctx.state.db, { unionSlug: ctx.state.issuer.union.slug, actor: `member:${link.accountId}`, action: 'login.setup_link.used', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });

@@ -91,7 +91,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     ttl: { ...TTL, Session: sessionTtl(union.policy.sessionLifetimes) },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = await renderPage('idp/error', {
+      ctx.body = await renderPage(ctx, 'idp/error', {
         title: 'エラー',
         brand: union.name,
         message: errorMessage(out.error),
@@ -122,5 +122,5 @@ function errorMessage(code: string): string {
 /** The page after a logout without a return address; it offers the union's portal as the next step. */
 const postLogoutSuccessSource = (portalUrl: string | undefined) => async (ctx: KoaContextWithOIDC): Promise<void> => {
   ctx.type = 'html';
-  ctx.body = await renderPage('idp/logged-out', { title: 'ログアウトしました', brand: undefined, portalUrl });
+  ctx.body = await renderPage(ctx, 'idp/logged-out', { title: 'ログアウトしました', brand: undefined, portalUrl });
 };

@@ -11,7 +11,7 @@ export function confirmLogoutPage(union: Union) {
   return async (ctx: KoaContextWithOIDC, form: string): Promise<void> => {
     const clientUri = ctx.oidc.client?.clientUri;
     ctx.type = 'html';
-    ctx.body = await renderPage('idp/logout', {
+    ctx.body = await renderPage(ctx, 'idp/logout', {
       title: 'ログアウト',
       brand: union.name,
       form,

@@ -22,7 +22,7 @@ export async function showRecoveryPage(
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = await renderPage(`idp/recovery/${view}`, {
+  ctx.body = await renderPage(ctx, `idp/recovery/${view}`, {
     brand: union.name, loginUrl: union.policy.portalUrl, consoleUrl: `/u/${union.slug}/account/`, base: `/u/${union.slug}/recovery`, errors: undefined, ...locals,
   });
 }

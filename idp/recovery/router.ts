@@ -10,13 +10,13 @@ import { mailResetLink, resetPassword, RESET_LINK_MINUTES, staysLockedAfterReset
 import { checkLink, recoveryDeps } from './recovery-context.js';
 import { isTrustedRecoveryForm, recoveryFormToken, withinRecoveryLimits } from './request-guard.js';
 import { issueTemporaryPassword, mailUserIdLink, readUserIdRequest, useUserIdLink, USER_ID_LINK_MINUTES } from './user-id-recovery.js';
+import { refuse } from '../http/errors.js';
 
-const LINK_FORM_EXPIRED = 'フォームの有効期限が切れました。もう一度メールのURLを開いてください。';
 
 /** A form posted from a mailed link's page must carry the token that page was rendered with. */
 async function linkForm(ctx: UnionContext, boundTo: string): Promise<Record<string, string>> {
   const form = await readForm(ctx);
-  if (!isValidCsrfToken(ctx.state.csrfSecret, boundTo, form.csrf)) ctx.throw(403, LINK_FORM_EXPIRED);
+  if (!isValidCsrfToken(ctx.state.csrfSecret, boundTo, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenMailLink');
   return form;
 }
 
@@ -105,7 +105,7 @@ export function recoveryRouter(): Router<UnionState> {
   router.post('/temporary-password', async (ctx) => {
     const form = await readForm(ctx);
     const grant = form.grant ?? '';
-    if (!isValidCsrfToken(ctx.state.csrfSecret, `temporary-password:${grant}`, form.csrf)) ctx.throw(403, LINK_FORM_EXPIRED);
+    if (!isValidCsrfToken(ctx.state.csrfSecret, `temporary-password:${grant}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenMailLink');
     const outcome = await issueTemporaryPassword(recoveryDeps(ctx), grant);
     if (outcome.kind === 'invalid') return showInvalidLink(ctx, outcome.status, 'user-id');
     return showRecoveryPage(ctx, 'temporary-password-sent', 200, { title: 'パスワード初期化' });

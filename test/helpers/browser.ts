@@ -1,17 +1,26 @@
 import fs from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network. */
+/**
+ * Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network. Its
+ * language is Japanese, as a member's phone in Japan is (Accept-Language picks the pages' language);
+ * a test of English asks for it with a context's `locale`.
+ */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+  // Playwright sends en-US unless a context names its locale: every context is Japanese unless told otherwise.
+  const [newContext, newPage] = [browser.newContext.bind(browser), browser.newPage.bind(browser)];
+  browser.newContext = (options = {}) => newContext({ locale: 'ja-JP', ...options });
+  browser.newPage = (options = {}) => newPage({ locale: 'ja-JP', ...options });
+  return browser;
 }
 
 /** Chromium's virtual authenticator (CDP): a platform authenticator with user verification that always consents. */

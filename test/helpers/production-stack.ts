@@ -20,7 +20,7 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
 import type { TestUnion } from './stack.js';
 
-const SOURCE_DIRS = ['idp', 'portal', 'migrations', 'net', 'scripts'];
+const SOURCE_DIRS = ['idp', 'portal', 'migrations', 'net', 'i18n', 'scripts'];
 const ENTRY = { idp: 'dist/idp/main.js', portal: 'dist/portal/main.js' } as const;
 
 function newestMtime(dir: string): number {

@@ -154,6 +154,8 @@ export interface ProductionStack {
   union: ProductionUnion;
   /** Registers another client of the union (e.g. a relying party with its own back-channel URI). */
   registerClient(metadata: ClientMetadata): Promise<RegisteredClient>;
+  /** Creates another union in the running IdP (as union:create would) and registers one client of it. */
+  addUnion(union: { slug: string; name: string; insurerNumber: string }, policy: Record<string, unknown>, client: ClientMetadata): Promise<{ issuer: string; client: RegisteredClient }>;
   close(): Promise<void>;
 }
 
@@ -233,6 +235,10 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   return {
     database, mail, idp, portal, idpUrl, portalUrl, union,
     registerClient: (metadata) => registerClient(registry, u.slug, metadata),
+    addUnion: async (other, policy, client) => {
+      await saveUnion(database.db, { ...other, settings: policy });
+      return { issuer: registry.issuerUrl(other.slug), client: await registerClient(registry, other.slug, client) };
+    },
     close: async () => {
       await Promise.all([idp.stop(), portal.stop()]);
       await mail.close();

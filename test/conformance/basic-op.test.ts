@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { HttpAgent, formsOf } from '../helpers/http-agent.js';
 import { base32Encode } from '../helpers/totp.js';
@@ -7,6 +8,7 @@ import { SecretBox } from '../../idp/security/encryption.js';
 import { loadIdpConfig } from '../../idp/config.js';
 import { createMemberWithLogin } from '../helpers/stack.js';
 import { webAppClient } from '../../idp/oidc/client-registry.js';
+import { RESOURCES } from '../../idp/oidc/resources.js';
 import {
   authorizationRequest, authorize, callbackOf, discoverRp, exchange, isLoginPage, navigate, REDIRECT_URI, RP_ORIGIN,
   signIn, sleep, submitPassword, tokenRequest, useConformanceOp,
@@ -18,6 +20,7 @@ import {
  * the plan's module names.
  */
 const op = useConformanceOp();
+const PORTAL_RESOURCE = RESOURCES.portal;
 
 async function userinfo(accessToken: string, how: 'GET' | 'POST header' | 'POST body') {
   const response = await fetch(`${op.issuer}/me`, how === 'POST body'
@@ -68,6 +71,23 @@ describe('code flow', () => {
     expect((await userinfo(tokens.access_token, 'GET')).status).toBe(401);
     const refresh = await tokenRequest(op.issuer, op.rp, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
     expect(refresh.body.error).toBe('invalid_grant');
+  });
+
+  test('deliberate: after a replayed code, the portal\'s JWT access token (medical) lives out its 10 minutes; its refresh token dies', async () => {
+    // A JWT access token is checked by the portal against the JWKS, never looked up, so it cannot be
+    // recalled; its lifetime (10 minutes) bounds the replay. Everything the IdP stores is revoked.
+    const member = await op.member('basic-codereuse-medical');
+    const rp = await op.addRp({ scope: 'openid profile offline_access medical', kenpo_resources: [PORTAL_RESOURCE] } as never);
+    const request = await authorizationRequest(rp, { scope: 'openid offline_access medical', prompt: 'consent', resource: PORTAL_RESOURCE });
+    const callback = callbackOf(await authorize(new HttpAgent(), request, member));
+    const tokens = await exchange(rp, callback, request);
+    const params = { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: request.verifier };
+    expect((await tokenRequest(op.issuer, rp, params)).body.error).toBe('invalid_grant');
+
+    const jwks = createRemoteJWKSet(new URL(`${op.issuer}/jwks`));
+    const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: op.issuer, audience: PORTAL_RESOURCE });
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect((await tokenRequest(op.issuer, rp, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! })).body.error).toBe('invalid_grant');
   });
 
   test('a code is bound to its client, its redirect URI and its PKCE verifier', async () => {

@@ -47,9 +47,11 @@ export async function discoverRp(issuer: string, client: RegisteredClient, metho
  * require a second factor, so the plain password logins the test plans expect complete; a union
  * that does is checked on its own (basic-op.test.ts).
  */
-export function useConformanceOp(options: ProductionStackOptions = {}): ConformanceOp {
+export function useConformanceOp(stackOptions: ProductionStackOptions | (() => ProductionStackOptions) = {}): ConformanceOp {
   const op = {} as ConformanceOp;
   beforeAll(async () => {
+    // A function lets an earlier beforeAll supply what it started (e.g. a relying party's address).
+    const options = typeof stackOptions === 'function' ? stackOptions() : stackOptions;
     const stack = await startProductionStack({ ...options, policy: { mfa: { required: false }, ...options.policy } });
     const addRp = async (metadata: Partial<ClientMetadata> = {}) => {
       const client = await stack.registerClient({

@@ -140,7 +140,9 @@ describe('redirect URIs', () => {
     ['another port', REDIRECT_URI.replace(':9/', ':10/')],
     ['another scheme', REDIRECT_URI.replace('http:', 'https:')],
     ['path in another case', REDIRECT_URI.replace('callback', 'Callback')],
-    ['host in another case', REDIRECT_URI.replace('127.0.0.1', 'LOCALHOST').replace('LOCALHOST', 'Localhost')],
+    // OIDC Core 3.1.2.1: simple string comparison, so even the case of the scheme counts.
+    ['scheme in another case', REDIRECT_URI.replace('http:', 'HTTP:')],
+    ['another name of the same host', REDIRECT_URI.replace('127.0.0.1', 'localhost')],
     ['a query added', `${REDIRECT_URI}?x=1`],
     ['a foreign site', 'https://attacker.example/callback'],
   ];

@@ -1,6 +1,6 @@
 /**
  * The OP under test and an independent relying party for the conformance suite: the production
- * programs (dist/idp/main.js as a child process over TCP, production-stack.ts) on a fresh database,
+ * IdP (dist/idp/main.js as a child process over TCP, production-stack.ts) on a fresh database,
  * openid-client for what a certified RP library checks (discovery, state, nonce, `iss`, ID token
  * signature and claims), and an HTTP agent that logs in through the real login page and stops at the
  * relying party's redirect URI. Modelled on the OpenID Foundation's test plans; each file starts one
@@ -43,16 +43,16 @@ export async function discoverRp(issuer: string, client: RegisteredClient, metho
 }
 
 /**
- * Starts the production stack for the file (beforeAll) and stops it (afterAll). The union does not
- * require a second factor, so the plain password logins the test plans expect complete; a union
- * that does is checked on its own (basic-op.test.ts).
+ * Starts the production IdP for the file (beforeAll; the portal is not needed) and stops it
+ * (afterAll). The union does not require a second factor, so the plain password logins the test
+ * plans expect complete; a union that does is checked on its own (basic-op.test.ts).
  */
 export function useConformanceOp(stackOptions: ProductionStackOptions | (() => ProductionStackOptions) = {}): ConformanceOp {
   const op = {} as ConformanceOp;
   beforeAll(async () => {
     // A function lets an earlier beforeAll supply what it started (e.g. a relying party's address).
     const options = typeof stackOptions === 'function' ? stackOptions() : stackOptions;
-    const stack = await startProductionStack({ ...options, policy: { mfa: { required: false }, ...options.policy } });
+    const stack = await startProductionStack({ startPortal: false, ...options, policy: { mfa: { required: false }, ...options.policy } });
     const addRp = async (metadata: Partial<ClientMetadata> = {}) => {
       const client = await stack.registerClient({
         ...webAppClient({ name: 'conformance RP', redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [POST_LOGOUT_URI] }),

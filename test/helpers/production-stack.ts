@@ -168,6 +168,8 @@ export interface ProductionStackOptions {
   portalEnv?: Record<string, string>;
   /** Extra PORTAL_UNIONS settings of the union (e.g. requiredAcr). */
   portalUnion?: Record<string, unknown>;
+  /** false: the portal is configured but not started (tests of the IdP alone, e.g. the conformance suite). */
+  startPortal?: boolean;
 }
 
 /**
@@ -225,7 +227,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   });
   try {
     await idp.start();
-    await portal.start();
+    if (options.startPortal !== false) await portal.start();
   } catch (err) {
     await Promise.all([idp.kill(), portal.kill()]);
     await mail.close();

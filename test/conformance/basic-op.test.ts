@@ -56,6 +56,16 @@ describe('code flow', () => {
     expect(tokens.claims()!.nonce).toBeUndefined();
   });
 
+  test('PKCE is required of every client, and only S256: a request without it, or with plain, gets no code', async () => {
+    for (const change of [(u: URL) => { u.searchParams.delete('code_challenge'); u.searchParams.delete('code_challenge_method'); }, (u: URL) => u.searchParams.set('code_challenge_method', 'plain')]) {
+      const request = await authorizationRequest(op.rp);
+      change(request.url);
+      const callback = callbackOf(await navigate(new HttpAgent(), request.url.href));
+      expect(callback.searchParams.get('error')).toBe('invalid_request');
+      expect(callback.searchParams.get('code')).toBeNull();
+    }
+  });
+
   test('oidcc-codereuse: a replayed code is refused and the tokens issued from it die', async () => {
     const member = await op.member('basic-codereuse');
     const request = await authorizationRequest(op.rp, { scope: 'openid profile offline_access', prompt: 'consent' });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite on SQLite, then every storage-touching test (integration, e2e) on
+// `npm test`: the whole suite on SQLite, then every storage-touching test (integration, security, e2e, conformance) on
 // PostgreSQL; ends with one plain line "N passed, N failed" from jest's JSON output.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ const only = process.env.KENPO_TEST_DBS?.split(',') ?? ['sqlite', 'postgres'];
 
 const runs = [
   { db: 'sqlite', paths: [] },
-  { db: 'postgres', paths: ['test/integration', 'test/security', 'test/e2e'] },
+  { db: 'postgres', paths: ['test/integration', 'test/security', 'test/e2e', 'test/conformance'] },
 ].filter((run) => only.includes(run.db));
 
 let passed = 0;

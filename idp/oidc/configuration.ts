@@ -49,6 +49,8 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     // Relying parties are the union's own apps: ID tokens carry the profile claims directly.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // OIDC Core 3.1.2.1: redirect_uri is required even when the client registered only one.
+    allowOmittingSingleRegisteredRedirectUri: false,
     // Published as acr_values_supported; see idp/mfa/levels.ts and the README.
     acrValues: ACR_VALUES,
     // The account console's re-authentication for an e-mail change asks for a factor other than that mailbox.

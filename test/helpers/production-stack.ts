@@ -154,6 +154,8 @@ export interface ProductionStack {
   union: ProductionUnion;
   /** Registers another client of the union (e.g. a relying party with its own back-channel URI). */
   registerClient(metadata: ClientMetadata): Promise<RegisteredClient>;
+  /** Creates another union in the running IdP (as union:create would) and registers one client of it. */
+  addUnion(union: { slug: string; name: string; insurerNumber: string }, policy: Record<string, unknown>, client: ClientMetadata): Promise<{ issuer: string; client: RegisteredClient }>;
   close(): Promise<void>;
 }
 
@@ -166,6 +168,8 @@ export interface ProductionStackOptions {
   portalEnv?: Record<string, string>;
   /** Extra PORTAL_UNIONS settings of the union (e.g. requiredAcr). */
   portalUnion?: Record<string, unknown>;
+  /** false: the portal is configured but not started (tests of the IdP alone, e.g. the conformance suite). */
+  startPortal?: boolean;
 }
 
 /**
@@ -223,7 +227,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   });
   try {
     await idp.start();
-    await portal.start();
+    if (options.startPortal !== false) await portal.start();
   } catch (err) {
     await Promise.all([idp.kill(), portal.kill()]);
     await mail.close();
@@ -233,6 +237,10 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   return {
     database, mail, idp, portal, idpUrl, portalUrl, union,
     registerClient: (metadata) => registerClient(registry, u.slug, metadata),
+    addUnion: async (other, policy, client) => {
+      await saveUnion(database.db, { ...other, settings: policy });
+      return { issuer: registry.issuerUrl(other.slug), client: await registerClient(registry, other.slug, client) };
+    },
     close: async () => {
       await Promise.all([idp.stop(), portal.stop()]);
       await mail.close();

@@ -1,6 +1,7 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import type { IdpConfig } from '../config.js';
+import { LOCALES } from '../../i18n/locale.js';
 import { renderPage } from '../http/render.js';
 import { interactionPolicyFor } from '../interactions/steps/journey.js';
 import { ACR_VALUES } from '../mfa/levels.js';
@@ -49,6 +50,10 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     // Relying parties are the union's own apps: ID tokens carry the profile claims directly.
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // Every client is a confidential server-side app with a secret: nothing else is offered or accepted.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // Pages in these languages (ui_locales picks one; i18n/locale.ts).
+    discovery: { ui_locales_supported: [...LOCALES] },
     // OIDC Core 3.1.2.1: redirect_uri is required even when the client registered only one.
     allowOmittingSingleRegisteredRedirectUri: false,
     // Published as acr_values_supported; see idp/mfa/levels.ts and the README.

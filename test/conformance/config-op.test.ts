@@ -32,12 +32,13 @@ test('oidcc-discovery-endpoint-verification: what the IdP supports, and only tha
     grant_types_supported: expect.arrayContaining(['authorization_code', 'refresh_token']),
     response_modes_supported: expect.arrayContaining(['query', 'form_post']),
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     authorization_response_iss_parameter_supported: true,
     claims_parameter_supported: false,
     acr_values_supported: ACR_VALUES,
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
+    ui_locales_supported: ['ja', 'en'],
   });
   // Absent means false (OpenID Connect Discovery 1.0 §3); request_uri's absence would mean true.
   expect(metadata.request_parameter_supported ?? false).toBe(false);

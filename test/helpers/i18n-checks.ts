@@ -21,8 +21,8 @@ const JAPANESE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]+/g;
 export async function japaneseOnPage(page: Page, allowed: string[] = []): Promise<string[]> {
   const text = await page.evaluate(() => {
     const clone = document.body.cloneNode(true) as HTMLElement;
-    for (const el of clone.querySelectorAll('[lang="ja"], script, style')) el.remove();
-    const attributes = [...document.querySelectorAll('[aria-label], [title], [alt], [placeholder]')]
+    Array.from(clone.querySelectorAll('[lang="ja"], script, style')).forEach((el) => el.remove());
+    const attributes = Array.from(document.querySelectorAll('[aria-label], [title], [alt], [placeholder]'))
       .filter((el) => !el.closest('[lang="ja"]'))
       .map((el) => ['aria-label', 'title', 'alt', 'placeholder'].map((a) => el.getAttribute(a) ?? '').join(' '));
     return [document.title, clone.innerText, ...attributes].join('\n');

@@ -28,7 +28,8 @@ export interface Translator<C> {
 export function translatorFor<C extends Record<string, Message>>(catalogues: Record<Locale, CatalogueOf<C>>, locale: Locale): Translator<C> {
   const messages = catalogues[locale] ?? catalogues[DEFAULT_LOCALE];
   const render = (key: string, params: unknown) => {
-    const message = messages[key] as Message;
+    const message = messages[key] as Message | undefined;
+    if (message === undefined) return key; // a sentence not (yet) in the catalogue is shown as it is
     return typeof message === 'function' ? (message as (p: unknown) => string)(params) : message;
   };
   return {

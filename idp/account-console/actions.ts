@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import { findAccount, normalizeLoginId, revokePassword, updateAccount, type Account } from '../accounts/account-repository.js';
 import { adoptVerifiedEmail, newEmailErrors } from '../accounts/email-address.js';
-import { describePasswordPolicy, EMAIL_MESSAGES } from '../accounts/field-rules.js';
+import { describePasswordPolicy } from '../accounts/field-rules.js';
 import { newPasswordErrors, storeNewPassword } from '../accounts/password-change.js';
 import { changeUserId } from '../accounts/user-id-change.js';
 import { consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, type LinkStatus } from '../accounts/one-time-links.js';
@@ -26,6 +26,7 @@ import { endSession } from '../accounts/sessions.js';
 import { endSessionsAfterChange, type KeptSession, type SessionEndingCause } from '../accounts/session-ending.js';
 import { createResetLink } from '../recovery/password-reset.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
+import type { Shown } from '../i18n/text.js';
 
 /** What the console's changes need from a request (no Koa, so they can be tested on their own). */
 export interface ConsoleDeps {
@@ -216,7 +217,7 @@ const LANGUAGES = ['ja', 'en'];
  */
 export async function updateProfile(deps: ConsoleDeps, values: { language: string; userId: string; method: string }) {
   const { db, union, account } = deps;
-  const errors: string[] = [];
+  const errors: Shown[] = [];
   if (!LANGUAGES.includes(values.language)) errors.push('言語を選択してください。');
   const newUserId = normalizeLoginId(values.userId) !== account.userId ? values.userId : undefined;
   const method = values.method as MfaMethod;
@@ -238,7 +239,7 @@ export async function updateProfile(deps: ConsoleDeps, values: { language: strin
     else enrol = method as 'totp' | 'passkey'; // preferred once set up (the next login would otherwise ask for the set-up)
     if (registered) await audit(deps, 'account.preferred_mfa.changed', 'success', { method });
   }
-  return { errors: [] as string[], enrol };
+  return { errors: [] as Shown[], enrol };
 }
 
 export async function pendingEmail(db: Database, accountId: string): Promise<string | undefined> {
@@ -287,7 +288,7 @@ export async function requestEmailChange(deps: ConsoleDeps, typed: string) {
   await deps.mailer.send(await composeMail(deps.union, 'noReply', email, 'verify-new-email', 'メールアドレス変更の確認', {
     link: `${deps.issuerUrl}/account/email/verify/${token}`, validMinutes: EMAIL_CHANGE_MINUTES,
   }));
-  return { errors: [] as string[] };
+  return { errors: [] as Shown[] };
 }
 
 export async function checkEmailChangeLink(db: Database, unionSlug: string, token: string): Promise<LinkStatus> {
@@ -301,7 +302,7 @@ export async function confirmEmailChange(deps: EmailLinkDeps, token: string) {
   if (status !== 'valid' || !link) return { kind: 'invalid' as const, message: INVALID_LINK[status as Exclude<LinkStatus, 'valid'>] };
   const email = link.payload.email;
   const before = await db('accounts').where({ id: link.accountId }).first('email');
-  if (await adoptVerifiedEmail(db, union.slug, link.accountId, email) === 'taken') return { kind: 'taken' as const, message: EMAIL_MESSAGES.taken };
+  if (await adoptVerifiedEmail(db, union.slug, link.accountId, email) === 'taken') return { kind: 'taken' as const, message: 'fields.email.taken' as const };
   await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'account.email.changed', target: link.accountId, outcome: 'success', ip: deps.ip });
   const { keepSession, keepGrant, keepConsole } = link.payload;
   await endSessionsAfterChange({ db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, {

@@ -8,6 +8,7 @@ import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed } from './console-kit.js';
 import { refuse } from '../http/errors.js';
+import type { Shown } from '../i18n/text.js';
 
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -16,7 +17,7 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, ip: clientIp(ctx),
   });
 
-  const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: string[], values?: Record<string, string>) => {
+  const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[], values?: Record<string, string>) => {
     const row = await ctx.state.db('accounts').where({ id: signed.account.id }).first('language');
     const temporary = await actions.hasLiveTemporaryCredentials(ctx.state.db, signed.account.id);
     return page(ctx, signed, 'profile', status, {
@@ -50,7 +51,7 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     return done(ctx, '/profile', 'profileChanged');
   });
 
-  const emailForm = (ctx: UnionContext, signed: Signed, status: number, errors?: string[], email?: string) => page(ctx, signed, 'email', status, {
+  const emailForm = (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[], email?: string) => page(ctx, signed, 'email', status, {
     title: 'メールアドレスの変更', errors, email: email ?? signed.account.email ?? '',
   });
 

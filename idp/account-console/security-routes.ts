@@ -10,6 +10,7 @@ import { formatDate } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed, withNotice } from './console-kit.js';
 import { refuse } from '../http/errors.js';
+import type { Shown } from '../i18n/text.js';
 
 /** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
 export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -31,7 +32,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     });
   });
 
-  const passwordForm = (ctx: UnionContext, signed: Signed, status: number, errors?: string[]) => page(ctx, signed, 'password', status, {
+  const passwordForm = (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[]) => page(ctx, signed, 'password', status, {
     title: 'パスワードの更新', errors, maxLength: ctx.state.issuer.union.policy.password.maxLength,
     rule: actions.passwordRule(ctx.state.issuer.union),
   });

@@ -1,6 +1,7 @@
 import type { Database } from '../../migrations/database.js';
+import type { IdpSaid } from '../i18n/text.js';
 import { isEmailTaken, updateAccount, type Account } from './account-repository.js';
-import { EMAIL_MESSAGES, emailFormatErrors } from './field-rules.js';
+import { emailFormatErrors } from './field-rules.js';
 
 /**
  * The member's e-mail address, wherever it changes (the first-login journey, the console, the
@@ -8,10 +9,10 @@ import { EMAIL_MESSAGES, emailFormatErrors } from './field-rules.js';
  */
 export async function newEmailErrors(
   db: Database, unionSlug: string, account: Pick<Account, 'id' | 'email'>, email: string, options: { refuseCurrent?: boolean } = {},
-): Promise<string[]> {
+): Promise<IdpSaid[]> {
   const errors = emailFormatErrors(email);
-  if (!errors.length && options.refuseCurrent && email === account.email) errors.push('現在のメールアドレスと同じです。');
-  if (!errors.length && await isEmailTaken(db, unionSlug, email, account.id)) errors.push(EMAIL_MESSAGES.taken);
+  if (!errors.length && options.refuseCurrent && email === account.email) errors.push('fields.email.current');
+  if (!errors.length && await isEmailTaken(db, unionSlug, email, account.id)) errors.push('fields.email.taken');
   return errors;
 }
 

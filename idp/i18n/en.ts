@@ -1,5 +1,11 @@
 import type { CatalogueOf } from '../../i18n/catalogue.js';
+import type { CharacterKind } from '../accounts/field-rules.js';
 import type { IdpCatalogue } from './ja.js';
+
+const enKinds = (kinds: CharacterKind[]) => {
+  const words = kinds.map((k) => ({ letter: 'letter', digit: 'digit', symbol: 'symbol' })[k]);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and one ${words[words.length - 1]}` : words.join('');
+};
 
 /**
  * The IdP's English, for members of a Japanese health insurance union who read English: the
@@ -20,6 +26,32 @@ export const en: CatalogueOf<IdpCatalogue> = {
   'common.formExpiredOpenMailLink': 'This form has expired. Please open the link in the e-mail again.',
   'common.loginExpired': 'Your login has expired. Please log in again.',
   'common.backToPortal': 'Back to the portal',
+
+  // ── fields ──
+  'fields.userId.empty': 'Please enter a user ID.',
+  'fields.userId.length': 'A user ID must be 3 to 255 characters long.',
+  'fields.userId.characters': 'The user ID contains characters that cannot be used. Use half-width letters, digits and "- _ . @".',
+  'fields.userId.taken': 'This user ID is already in use. Please choose another one.',
+  'fields.userId.whiteSpace': 'spaces',
+  'fields.email.empty': 'Please enter an e-mail address.',
+  'fields.email.taken': 'This e-mail address is used by another account. Please enter a different address.',
+  'fields.email.invalid': 'This e-mail address is not valid. Please check it for mistakes.',
+  'fields.email.tooLong': 'An e-mail address can be at most 255 characters long.',
+  'fields.email.current': 'This is your current e-mail address.',
+  'fields.password.rule': (p) =>
+    `${p.min} to ${p.max} half-width letters, digits and symbols${p.kinds.length ? ` (at least one ${enKinds(p.kinds)})` : ''}`,
+  'fields.password.empty': 'Please enter a password.',
+  'fields.password.length': (p) => `A password must be ${p.min} to ${p.max} characters long.`,
+  'fields.password.characters': 'The password contains characters that cannot be used. Use half-width letters, digits and symbols.',
+  'fields.password.missingKinds': (p) => `The password must contain at least one ${enKinds(p.kinds)}.`,
+  'fields.password.sameAsUserId': 'The password cannot be the same as your user ID.',
+  'fields.password.mismatch': 'The two passwords do not match.',
+  'fields.password.sameAsCurrent': 'The new password must differ from your current password.',
+  'fields.password.sameAsTemporary': 'The new password must differ from your temporary password.',
+  'fields.password.common': 'This password is too common. Please choose one that is hard to guess.',
+  'fields.password.contextWord': 'The password cannot contain information that is easy to guess, such as your user ID, date of birth or the symbol and number of your insurance card.',
+  'fields.device.unknownBrowser': 'Unknown browser',
+  'fields.device.browserOn': (p) => `${p.browser ?? 'Unknown browser'} (${p.system})`,
 
   // ── login ──
   'login.title': 'Log in',

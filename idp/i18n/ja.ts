@@ -1,4 +1,7 @@
 import type { Message } from '../../i18n/catalogue.js';
+import type { CharacterKind } from '../accounts/field-rules.js';
+
+const jaKinds = (kinds: CharacterKind[]) => kinds.map((k) => ({ letter: '英字', digit: '数字', symbol: '記号' })[k]).join('・');
 
 /**
  * The IdP's Japanese: every sentence of its pages, mails and the member-facing errors, keyed by
@@ -19,6 +22,32 @@ export const ja = {
   'common.formExpiredOpenMailLink': 'フォームの有効期限が切れました。もう一度メールのURLを開いてください。',
   'common.loginExpired': 'ログインの有効期限が切れました。もう一度ログインしてください。',
   'common.backToPortal': 'ポータルに戻る',
+
+  // ── fields: the rules of user IDs, e-mail addresses and passwords (journey, console, recovery) ──
+  'fields.userId.empty': 'ユーザIDを入力してください。',
+  'fields.userId.length': 'ユーザIDは3文字以上255文字以内で入力してください。',
+  'fields.userId.characters': 'ユーザIDに使用できない文字が含まれています。半角英数字と「- _ . @」が使用できます。',
+  'fields.userId.taken': 'このユーザIDは既に使用されています。別のユーザIDを入力してください。',
+  'fields.userId.whiteSpace': '空白',
+  'fields.email.empty': 'メールアドレスを入力してください。',
+  'fields.email.taken': '他のアカウントで設定されているメールアドレスです。別のメールアドレスを入力してください。',
+  'fields.email.invalid': '無効なメールアドレスです。入力したメールアドレスに誤りがないかご確認ください。',
+  'fields.email.tooLong': '設定可能なメールアドレスの最大文字数は255文字です。',
+  'fields.email.current': '現在のメールアドレスと同じです。',
+  'fields.password.rule': (p: { min: number; max: number; kinds: CharacterKind[] }) =>
+    `${p.min}文字以上${p.max}文字以内の半角英数字・記号${p.kinds.length ? `（${jaKinds(p.kinds)}をそれぞれ1文字以上含む）` : ''}`,
+  'fields.password.empty': 'パスワードを入力してください。',
+  'fields.password.length': (p: { min: number; max: number }) => `パスワードは${p.min}文字以上${p.max}文字以内で入力してください。`,
+  'fields.password.characters': 'パスワードに使用できない文字が含まれています。半角英数字と記号が使用できます。',
+  'fields.password.missingKinds': (p: { kinds: CharacterKind[] }) => `パスワードには${jaKinds(p.kinds)}を1文字以上含めてください。`,
+  'fields.password.sameAsUserId': 'ユーザIDと同じパスワードは設定できません。',
+  'fields.password.mismatch': '確認用のパスワードが一致しません。',
+  'fields.password.sameAsCurrent': '現在のパスワードと同じパスワードは設定できません。',
+  'fields.password.sameAsTemporary': '仮パスワードと同じパスワードは設定できません。',
+  'fields.password.common': 'よく使われているパスワードのため設定できません。推測されにくいパスワードを入力してください。',
+  'fields.password.contextWord': 'ユーザID・生年月日・保険証の記号番号など、推測されやすい情報を含むパスワードは設定できません。',
+  'fields.device.unknownBrowser': '不明なブラウザ',
+  'fields.device.browserOn': (p: { browser?: string; system: string }) => `${p.browser ?? '不明なブラウザ'}（${p.system}）`,
 
   // ── login: the login page and the sign-in steps ──
   'login.title': 'ログイン',

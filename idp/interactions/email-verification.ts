@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { adoptVerifiedEmail } from '../accounts/email-address.js';
-import { EMAIL_MESSAGES } from '../accounts/field-rules.js';
 import { consumeLink, inspectLink, type LinkStatus } from '../accounts/one-time-links.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { readForm } from '../http/body.js';
@@ -45,7 +44,7 @@ export function emailVerificationRouter(): Router<UnionState> {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenLink');
     const { status, link } = await consumeLink(db, union.slug, 'verify_email', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
-    if (await adoptVerifiedEmail(db, union.slug, link.accountId, link.payload.email) === 'taken') return page(ctx, 409, { invalid: EMAIL_MESSAGES.taken });
+    if (await adoptVerifiedEmail(db, union.slug, link.accountId, link.payload.email) === 'taken') return page(ctx, 409, { invalid: 'fields.email.taken' });
     await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'email.verified', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
     return page(ctx, 200, { confirmed: true });
   });

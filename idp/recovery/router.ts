@@ -11,6 +11,7 @@ import { checkLink, recoveryDeps } from './recovery-context.js';
 import { isTrustedRecoveryForm, recoveryFormToken, withinRecoveryLimits } from './request-guard.js';
 import { issueTemporaryPassword, mailUserIdLink, readUserIdRequest, useUserIdLink, USER_ID_LINK_MINUTES } from './user-id-recovery.js';
 import { refuse } from '../http/errors.js';
+import type { Shown } from '../i18n/text.js';
 
 
 /** A form posted from a mailed link's page must carry the token that page was rendered with. */
@@ -28,7 +29,7 @@ async function linkForm(ctx: UnionContext, boundTo: string): Promise<Record<stri
 export function recoveryRouter(): Router<UnionState> {
   const router = new Router<UnionState>({ prefix: '/u/:slug/recovery' });
 
-  const passwordRequestForm = (ctx: UnionContext, status = 200, errors?: string[]) =>
+  const passwordRequestForm = (ctx: UnionContext, status = 200, errors?: Shown[]) =>
     showRecoveryPage(ctx, 'password-request', status, { title: 'パスワードを忘れた方はこちら', csrf: recoveryFormToken(ctx), errors });
 
   router.get('/password', (ctx) => passwordRequestForm(ctx));
@@ -44,7 +45,7 @@ export function recoveryRouter(): Router<UnionState> {
     return showRecoveryPage(ctx, 'password-requested', 200, { title: 'パスワードを忘れた方はこちら', validMinutes: RESET_LINK_MINUTES });
   });
 
-  const resetForm = async (ctx: UnionContext, status: number, errors?: string[]) => {
+  const resetForm = async (ctx: UnionContext, status: number, errors?: Shown[]) => {
     const { policy } = ctx.state.issuer.union;
     return showRecoveryPage(ctx, 'password-reset', status, {
       title: 'パスワードの更新', errors, csrf: csrfToken(ctx.state.csrfSecret, `reset:${ctx.params.token}`),
@@ -66,7 +67,7 @@ export function recoveryRouter(): Router<UnionState> {
     return showRecoveryPage(ctx, 'password-reset-done', 200, { title: 'パスワードの更新' });
   });
 
-  const userIdRequestForm = (ctx: UnionContext, status = 200, errors?: string[], values?: Record<string, string>) =>
+  const userIdRequestForm = (ctx: UnionContext, status = 200, errors?: Shown[], values?: Record<string, string>) =>
     showRecoveryPage(ctx, 'user-id-request', status, { title: 'ユーザIDを忘れた方はこちら', csrf: recoveryFormToken(ctx), errors, values });
 
   router.get('/user-id', (ctx) => userIdRequestForm(ctx));

@@ -7,6 +7,7 @@ import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import { generateTemporaryPassword } from '../accounts/temporary-credentials.js';
 import { claimRecoveryMail } from './cooldown.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
+import type { Shown } from '../i18n/text.js';
 
 /** ユーザIDを忘れた場合: the mailed link is valid 1 hour and once; a newer mail supersedes it. */
 export const USER_ID_LINK_MINUTES = 60;
@@ -20,10 +21,10 @@ export interface UserIdRequest {
 }
 
 /** Format problems only (they say nothing about any account). */
-export function readUserIdRequest(form: Record<string, string>): { request: UserIdRequest; errors: string[] } {
+export function readUserIdRequest(form: Record<string, string>): { request: UserIdRequest; errors: Shown[] } {
   const birthdate = (form.birthdate ?? '').normalize('NFKC').trim();
   const email = (form.email ?? '').normalize('NFKC').trim().toLowerCase();
-  const errors = /^\d{8}$/.test(birthdate) ? [] : ['生年月日は半角数字8桁で入力してください（入力例:19790822）。'];
+  const errors: Shown[] = /^\d{8}$/.test(birthdate) ? [] : ['生年月日は半角数字8桁で入力してください（入力例:19790822）。'];
   errors.push(...emailFormatErrors(email));
   return { request: { birthdate, email }, errors };
 }

@@ -6,6 +6,7 @@ import { findUnion } from '../../idp/unions/union-repository.js';
 import { csrfOf, HttpAgent, passwordLogin, textOf, type Page } from '../helpers/http-agent.js';
 import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { idpText, type IdpSaid } from '../../idp/i18n/text.js';
 
 /**
  * The review's finding: `password` was accepted as a new password. Common passwords (a list of about
@@ -32,6 +33,8 @@ async function loginWithMailCode(agent: HttpAgent, url: string, userId: string, 
   return agent.submit(challenge, /\/mfa\/code\/email_otp$/, { code, action: 'verify' });
 }
 
+/** The sentence a member reading Japanese sees. */
+const shown = (said: IdpSaid) => idpText('ja').say(said);
 const errorsOn = (page: Page) => textOf(/<div class="error"[\s\S]*?<\/div>/.exec(page.html)?.[0] ?? '');
 
 test('the list: about a million entries in a Set, looked up case-insensitively', () => {
@@ -62,8 +65,8 @@ test('newPasswordErrors on the real database: list entries and the member\'s own
   }
   expect(await errors('kumo-no-ue-77')).toEqual([]);
   // The policy's own messages come first (and still say what they said).
-  expect(await errors('short')).toEqual(['パスワードは8文字以上64文字以内で入力してください。']);
-  expect(await errors('weak-direct')).toEqual(['ユーザIDと同じパスワードは設定できません。']);
+  expect((await errors('short')).map(shown)).toEqual(['パスワードは8文字以上64文字以内で入力してください。']);
+  expect((await errors('weak-direct')).map(shown)).toEqual(['ユーザIDと同じパスワードは設定できません。']);
 });
 
 test('recovery by mail (HTTP): `password` and the birthdate are refused with a clear message, the link still works', async () => {
@@ -78,9 +81,9 @@ test('recovery by mail (HTTP): `password` and the birthdate are refused with a c
 
   page = await post('password');
   expect(page.status).toBe(400);
-  expect(errorsOn(page)).toContain(COMMON_PASSWORD_MESSAGE);
+  expect(errorsOn(page)).toContain(shown(COMMON_PASSWORD_MESSAGE));
   page = await post('kumo-19790822');
-  expect(errorsOn(page)).toContain(CONTEXT_WORD_MESSAGE);
+  expect(errorsOn(page)).toContain(shown(CONTEXT_WORD_MESSAGE));
   expect(await verifyPassword('weak-reset-old-1', await hashOf(accountId))).toBe(true);
 
   page = await post('kumo-no-ue-77');
@@ -97,9 +100,9 @@ test('the account console (HTTP): a list entry and the 記号番号 are refused;
 
   page = await agent.submit(page, /\/account\/password$/, { password: 'iloveyou', confirmation: 'iloveyou' });
   expect(page.status).toBe(400);
-  expect(errorsOn(page)).toContain(COMMON_PASSWORD_MESSAGE);
+  expect(errorsOn(page)).toContain(shown(COMMON_PASSWORD_MESSAGE));
   page = await agent.submit(page, /\/account\/password$/, { password: 'card-100-24682', confirmation: 'card-100-24682' });
-  expect(errorsOn(page)).toContain(CONTEXT_WORD_MESSAGE);
+  expect(errorsOn(page)).toContain(shown(CONTEXT_WORD_MESSAGE));
   expect(await verifyPassword('weak-console-old-1', await hashOf(accountId))).toBe(true);
 
   page = await agent.submit(page, /\/account\/password$/, { password: 'kumo-no-ue-78', confirmation: 'kumo-no-ue-78' });
@@ -115,9 +118,9 @@ test('the first-login journey (HTTP): the password step refuses `password` and t
   expect(textOf(page.html)).toContain('新しいパスワードの設定');
 
   page = await agent.submit(page, /\/step\/password$/, { password: 'password', confirmation: 'password' });
-  expect(errorsOn(page)).toContain(COMMON_PASSWORD_MESSAGE);
+  expect(errorsOn(page)).toContain(shown(COMMON_PASSWORD_MESSAGE));
   page = await agent.submit(page, /\/step\/password$/, { password: 'WEAK-JOURNEY-2', confirmation: 'WEAK-JOURNEY-2' });
-  expect(errorsOn(page)).toContain(CONTEXT_WORD_MESSAGE);
+  expect(errorsOn(page)).toContain(shown(CONTEXT_WORD_MESSAGE));
   expect(await verifyPassword('weak-journey-old-1', await hashOf(accountId))).toBe(true);
 
   page = await agent.submit(page, /\/step\/password$/, { password: 'kumo-no-ue-79', confirmation: 'kumo-no-ue-79' });

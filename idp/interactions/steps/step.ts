@@ -4,6 +4,7 @@ import type { Mailer } from '../../mail/mailer.js';
 import type { Member } from '../../members/member-repository.js';
 import type { FirstLoginStep } from '../../unions/policy.js';
 import type { Union } from '../../unions/union-repository.js';
+import type { Shown } from '../../i18n/text.js';
 
 /** Everything a step needs to decide, render and handle — loaded fresh for every request. */
 export interface StepContext {
@@ -23,7 +24,7 @@ export type StepOutcome =
   /** The step is satisfied; the journey moves on. */
   | { kind: 'done' }
   /** Show the step again with these messages (and the values to keep in the form). */
-  | { kind: 'invalid'; errors: string[]; values?: Record<string, string> }
+  | { kind: 'invalid'; errors: Shown[]; values?: Record<string, string> }
   /** Show the step again without errors (e.g. "mail sent", or another mode of the same step). */
   | { kind: 'again'; values?: Record<string, string>; notice?: string }
   /** The login cannot go on (declined terms, locked account): tell the member, then end it. */
@@ -46,6 +47,6 @@ export interface RequiredStep {
   name: FirstLoginStep;
   title: string;
   isUnmet(ctx: StepContext): Promise<boolean>;
-  render(ctx: StepContext, state: { errors?: string[]; values?: Record<string, string>; notice?: string }): Promise<StepView>;
+  render(ctx: StepContext, state: { errors?: Shown[]; values?: Record<string, string>; notice?: string }): Promise<StepView>;
   submit(ctx: StepContext, form: Record<string, string>): Promise<StepOutcome>;
 }

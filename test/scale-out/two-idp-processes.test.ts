@@ -3,7 +3,7 @@ import { addCredential } from '../../idp/mfa/credentials.js';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { SecretBox } from '../../idp/security/encryption.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
-import { formsOf, HttpAgent, textOf, type Page } from '../helpers/http-agent.js';
+import { HttpAgent, SpreadAgent, textOf, type Page } from '../helpers/http-agent.js';
 import { startProductionStack, type ProductionStack } from '../helpers/production-stack.js';
 import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin } from '../helpers/stack.js';
@@ -27,20 +27,6 @@ afterAll(async () => { await stack?.close(); });
 const db = () => stack.database.db;
 const slug = () => stack.union.slug;
 const processUrls = () => stack.idps.processes.map((p) => p.url);
-
-/** Every request on a new connection, so the proxy hands it to the next process. */
-class SpreadAgent extends HttpAgent {
-  override request(url: string, init: Parameters<HttpAgent['request']>[1] = {}): Promise<Page> {
-    return super.request(url, { ...init, headers: { connection: 'close', ...init.headers } });
-  }
-
-  /** Another agent with this one's cookies (the same browser, a second tab). */
-  tab(): SpreadAgent {
-    const copy = new SpreadAgent();
-    for (const [k, v] of this.cookies) copy.cookies.set(k, v);
-    return copy;
-  }
-}
 
 /** Sends each IdP request straight to the other process than the last one, and remembers which served it. */
 class AlternatingAgent extends HttpAgent {
@@ -82,13 +68,6 @@ async function loginPage(agent: HttpAgent, unionSlug = slug()): Promise<Page> {
 
 const isRedirect = (page: Page) => page.status >= 300 && page.status < 400;
 
-/** Submits the page's form (whose action matches; a form without one posts to the page) with one request, no redirects followed. */
-function post(agent: HttpAgent, page: Page, action: RegExp, fields: Record<string, string>): Promise<Page> {
-  const form = formsOf(page.html).find((f) => action.test(f.action));
-  if (!form) throw new Error(`no form ${action} on ${page.url}`);
-  return agent.request(new URL(form.action, page.url).href, { form: { ...form.hidden, ...fields } });
-}
-
 test('a login begun on one process finishes on the other, through the portal and a second factor', async () => {
   const { accountId } = await member('hopper', 'totp');
   const { secret, credentialId } = await addTotp(accountId);
@@ -113,7 +92,7 @@ test('wrong passwords fired at once over both processes lock the account exactly
     return { agent, page: await loginPage(agent) };
   }));
   const { result: answers, connections } = await spreadOf(() => Promise.all(pages.map(({ agent, page }, i) =>
-    post(agent, page, /\/login$/, { loginId: 'besieged', password: `wrong-${i}` }))));
+    agent.post(page, /\/login$/, { loginId: 'besieged', password: `wrong-${i}` }))));
   expect(connections.every((n) => n >= attempts / 2 - 1)).toBe(true);
   for (const answer of answers) expect(answer.status).toBe(401);
   const account = await db()('accounts').where({ id: accountId }).first();
@@ -123,7 +102,7 @@ test('wrong passwords fired at once over both processes lock the account exactly
   await new Promise((r) => setTimeout(r, 1000));
   expect(stack.mail.messages.filter((m) => m.subject === 'アカウントロックのお知らせ' && m.text?.includes('besieged')).length).toBeLessThanOrEqual(1);
   const right = new SpreadAgent();
-  expect((await post(right, await loginPage(right), /\/login$/, { loginId: 'besieged', password: 'besieged-pw-1' })).status).toBe(423);
+  expect((await right.post(await loginPage(right), /\/login$/, { loginId: 'besieged', password: 'besieged-pw-1' })).status).toBe(423);
 });
 
 test('the per-address login budget is counted across both processes: exactly its size gets through', async () => {
@@ -139,7 +118,7 @@ test('the per-address login budget is counted across both processes: exactly its
     return { agent, page: await loginPage(agent, throttled.slug) };
   }));
   const { result: answers, connections } = await spreadOf(() => Promise.all(pages.map(({ agent, page }, i) =>
-    post(agent, page, /\/login$/, { loginId: `sprayed-${i}`, password: 'Password1' }))));
+    agent.post(page, /\/login$/, { loginId: `sprayed-${i}`, password: 'Password1' }))));
   expect(connections.every((n) => n >= 9)).toBe(true);
   expect(answers.filter((a) => a.status === 401)).toHaveLength(budget);
   expect(answers.filter((a) => a.status === 429)).toHaveLength(20 - budget);
@@ -152,7 +131,7 @@ test('a mailed code sent to both processes at once is accepted exactly once', as
   const mail = await stack.mail.next('mailed-code@example.jp', { subject: 'ワンタイムパスワードのお知らせ' });
   const code = /ワンタイムパスワード: (\d{6})/.exec(mail.text ?? '')![1];
   const { result: answers, connections } = await spreadOf(() => Promise.all(Array.from({ length: 6 }, () =>
-    post(agent.tab(), challenge, /\/mfa\/code\/email_otp$/, { code, action: 'verify' }))));
+    agent.tab().post(challenge, /\/mfa\/code\/email_otp$/, { code, action: 'verify' }))));
   expect(connections.every((n) => n >= 3)).toBe(true);
   expect(answers.filter(isRedirect)).toHaveLength(1);
 });
@@ -167,7 +146,7 @@ test('one authenticator code replayed into logins on both processes at once open
   }
   const code = totpFor(secret);
   const { result: answers } = await spreadOf(() => Promise.all(challenges.map(({ agent, page }) =>
-    post(agent, page, /\/mfa\/code\/totp$/, { code, device: credentialId }))));
+    agent.post(page, /\/mfa\/code\/totp$/, { code, device: credentialId }))));
   expect(answers.filter(isRedirect)).toHaveLength(1);
 });
 
@@ -180,7 +159,7 @@ test('a mailed reset link posted to both processes at once sets exactly one pass
   const form = await agent.follow(link);
   const passwords = Array.from({ length: 6 }, (_, i) => `Kx9-${crypto.randomBytes(6).toString('hex')}-${i}`);
   const { result: answers, connections } = await spreadOf(() => Promise.all(passwords.map((password) =>
-    post(agent.tab(), form, /^$/, { password, confirmation: password }))));
+    agent.tab().post(form, /^$/, { password, confirmation: password }))));
   expect(connections.every((n) => n >= 3)).toBe(true);
   const done = answers.map((a, i) => ({ a, i })).filter(({ a }) => a.status === 200 && textOf(a.html).includes('更新しました'));
   expect(done).toHaveLength(1);

@@ -15,10 +15,10 @@ import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-de
 import { logoutRelyingParties } from '../oidc/backchannel-logout.js';
 import { listDeliveries, statusOf } from '../oidc/backchannel-outbox.js';
 import { listSigningKeys, rotateSigningKey, rotationTiming, RotationPendingError, type SigningKeyInfo } from '../oidc/signing-keys.js';
+import { SecretBox } from '../security/encryption.js';
 import { authenticateAdmin } from './authenticate.js';
 import { ApiError, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
-import { SecretBox } from '../security/encryption.js';
 import { addPostcardRoutes } from './postcards.js';
 import { jsonBody, parse, type AdminContext, type AdminState } from './request.js';
 import * as schemas from './schemas.js';

@@ -39,6 +39,22 @@ export function openDatabase(url: string): Database {
   });
 }
 
+// Any fixed number: the PostgreSQL advisory lock that start-ups of one database queue on.
+const MIGRATION_LOCK = 0x6b656e706f;
+
+/**
+ * Brings the schema up to date. IdP processes starting together on one PostgreSQL database take
+ * turns under an advisory lock (held by a transaction on one connection while the migrations run
+ * on others): knex's own lock lives in a table the first start has yet to create, so two fresh
+ * start-ups would both try to create it and one would fail.
+ */
 export async function migrateLatest(db: Database): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+  if (db.client.config.client !== 'pg') {
+    await db.migrate.latest({ migrationSource });
+    return;
+  }
+  await db.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+    await db.migrate.latest({ migrationSource });
+  });
 }

@@ -11,6 +11,7 @@ import * as auditChain from './009_audit_chain.js';
 import * as recoveryCooldown from './010_recovery_cooldown.js';
 import * as trustedDevices from './011_trusted_devices.js';
 import * as backchannelOutbox from './012_backchannel_outbox.js';
+import * as signingKeySchedule from './013_signing_key_schedule.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from the
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010_recovery_cooldown': recoveryCooldown,
   '011_trusted_devices': trustedDevices,
   '012_backchannel_outbox': backchannelOutbox,
+  '013_signing_key_schedule': signingKeySchedule,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,16 +13,18 @@ export interface ScratchDatabase {
 }
 
 /**
- * A fresh, migrated, throw-away database for tests and benchmarks: a temporary SQLite file, or,
- * given a PostgreSQL admin URL, `CREATE DATABASE <prefix>_<random>` on that server.
+ * A fresh, migrated (unless `migrate: false`: empty, as before a first start), throw-away database
+ * for tests and benchmarks: a temporary SQLite file, or, given a PostgreSQL admin URL,
+ * `CREATE DATABASE <prefix>_<random>` on that server.
  */
-export async function createScratchDatabase(prefix: string, postgresAdminUrl?: string): Promise<ScratchDatabase> {
+export async function createScratchDatabase(prefix: string, postgresAdminUrl?: string, options: { migrate?: boolean } = {}): Promise<ScratchDatabase> {
+  const migrate = options.migrate !== false;
   const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
   if (!postgresAdminUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     const url = path.join(dir, `${name}.sqlite`);
     const db = openDatabase(url);
-    await migrateLatest(db);
+    if (migrate) await migrateLatest(db);
     return { db, url, drop: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
   }
   const admin = knex({ client: 'pg', connection: postgresAdminUrl, pool: { min: 0, max: 1 } });
@@ -30,7 +32,7 @@ export async function createScratchDatabase(prefix: string, postgresAdminUrl?: s
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
   const db = openDatabase(url.href);
-  await migrateLatest(db);
+  if (migrate) await migrateLatest(db);
   return {
     db,
     url: url.href,

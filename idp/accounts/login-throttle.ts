@@ -27,13 +27,12 @@ export async function loginAttemptWait(db: Database, unionSlug: string, ip: stri
 /** The delay this failure earns, from the address's streak of failures (which it extends). */
 export async function failureDelayMs(db: Database, unionSlug: string, ip: string, policy: LoginThrottlePolicy, now = Date.now()): Promise<number> {
   const key = addressKey(unionSlug, ip);
-  await db('login_failure_streaks').insert({ key, failures: 1, last_failure_at: now })
+  const [row] = await db('login_failure_streaks').insert({ key, failures: 1, last_failure_at: now })
     .onConflict('key').merge({
       failures: db.raw('CASE WHEN login_failure_streaks.last_failure_at < ? THEN 1 ELSE login_failure_streaks.failures + 1 END', [now - STREAK_RESET_MS]),
       last_failure_at: now,
-    });
-  const row = await db('login_failure_streaks').where({ key }).first('failures');
-  const beyond = Number(row?.failures ?? 0) - policy.freeFailures;
+    }).returning('failures');
+  const beyond = Number(row.failures) - policy.freeFailures;
   return beyond > 0 ? Math.min(policy.baseDelayMs * 2 ** (beyond - 1), policy.maxDelayMs) : 0;
 }
 

@@ -105,6 +105,16 @@ export function openApiDocument(issuer: string) {
           responses: { 200: { description: 'deliveries, newest first' }, 404: error },
         },
       },
+      '/keys': {
+        get: { summary: 'The issuer\'s signing keys, newest first: state next (published, not yet signing), signing, previous (published, verifying what it signed) or retired (no longer published), with when each starts signing and leaves the JWKS', responses: { 200: { description: 'keys', ...json({ type: 'object', properties: { keys: { type: 'array', items: { $ref: '#/components/schemas/SigningKey' } } } }) } } },
+      },
+      '/keys/rotate': {
+        post: {
+          summary: 'Rotate the signing key: a new key is published in the JWKS now and starts signing after publishSeconds (default 3600, at least 90: longer than relying parties cache the JWKS); the signing key stays published retireAfterSeconds longer (default the union\'s longest IdP session, since relying parties keep ID tokens as logout hints; at least 600, the longest token lifetime). Every IdP process follows within seconds, without a restart. One rotation at a time: 409 rotation_pending while a key is next',
+          requestBody: { required: true, ...json({ type: 'object', additionalProperties: false, properties: { publishSeconds: { type: 'integer', minimum: 90, maximum: 2592000 }, retireAfterSeconds: { type: 'integer', minimum: 600, maximum: 31536000 } } }) },
+          responses: { 201: { description: 'scheduled', ...json({ type: 'object', properties: { next: { $ref: '#/components/schemas/SigningKey' }, previous: { $ref: '#/components/schemas/SigningKey' } } }) }, 400: error, 409: error },
+        },
+      },
       '/audit': {
         get: { summary: 'Read the newest audit entries', parameters: [{ name: 'target', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }], responses: { 200: { description: 'entries, newest first' } } },
       },
@@ -112,7 +122,7 @@ export function openApiDocument(issuer: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       responses: {
-        Error: { description: 'error', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
+        Error: { description: 'error', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'rotation_pending', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
       },
       schemas: {
         Member: {
@@ -128,6 +138,16 @@ export function openApiDocument(issuer: string) {
             nameKana: { type: 'string', maxLength: 100, description: '氏名カナ (full-width katakana)' },
             birthdate: { type: 'string', description: 'YYYYMMDD or YYYY-MM-DD' },
             relation: { type: 'string', enum: ['本人', '家族'] },
+          },
+        },
+        SigningKey: {
+          type: 'object',
+          properties: {
+            kid: { type: 'string' },
+            state: { type: 'string', enum: ['next', 'signing', 'previous', 'retired'] },
+            createdAt: { type: 'string', format: 'date-time' },
+            activatesAt: { type: 'string', format: 'date-time' },
+            retiresAt: { type: ['string', 'null'], format: 'date-time' },
           },
         },
         Terms: { type: 'object', properties: { version: { type: 'integer' }, title: { type: 'string' }, body: { type: 'string' }, publishedAt: { type: 'integer' } } },

@@ -14,6 +14,8 @@ import { endAllSessions, listSessions } from '../accounts/sessions.js';
 import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { listDeliveries, statusOf } from '../oidc/backchannel-outbox.js';
+import { listSigningKeys, rotateSigningKey, rotationTiming, RotationPendingError, type SigningKeyInfo } from '../oidc/signing-keys.js';
+import { SecretBox } from '../security/encryption.js';
 import { authenticateAdmin } from './authenticate.js';
 import { ApiError, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -235,6 +237,27 @@ export function adminRouters(): Router<AdminState>[] {
     ctx.body = terms;
   });
 
+  api.get('/keys', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.keys.read';
+    ctx.body = { keys: (await listSigningKeys(ctx.state.db, ctx.state.issuer.union.slug)).map(keyView) };
+  });
+
+  // A new key is published now and signs later; the old one stays published until what it signed has expired.
+  api.post('/keys/rotate', async (ctx: AdminContext) => {
+    ctx.state.audit.action = 'admin.keys.rotate';
+    const { union } = ctx.state.issuer;
+    const timing = rotationTiming(union, parse(schemas.keyRotation, await jsonBody(ctx)));
+    try {
+      const { next, previous } = await rotateSigningKey(ctx.state.db, union.slug, new SecretBox(ctx.state.dataKey), timing);
+      ctx.state.audit = { action: 'admin.keys.rotate', target: next.kid, detail: { ...timing, previous: previous.kid, activatesAt: next.activatesAt, previousRetiresAt: previous.retiresAt } };
+      ctx.status = 201;
+      ctx.body = { next: keyView(next), previous: keyView(previous) };
+    } catch (err) {
+      if (err instanceof RotationPendingError) throw new ApiError(409, 'rotation_pending', err.message);
+      throw err;
+    }
+  });
+
   api.get('/audit', async (ctx: AdminContext) => {
     ctx.state.audit.action = 'admin.audit.read';
     const query = parse(schemas.auditQuery, ctx.query);
@@ -260,6 +283,9 @@ async function memberOr404(ctx: AdminContext, id: string) {
   if (!member) throw notFound('member');
   return member;
 }
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const keyView = (k: SigningKeyInfo) => ({ kid: k.kid, state: k.state, createdAt: isoOrNull(k.createdAt), activatesAt: isoOrNull(k.activatesAt), retiresAt: isoOrNull(k.retiresAt) });
 
 function accountView(ctx: AdminContext, account: ReturnType<typeof toAccount>) {
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_PUBLISH_SECONDS, SIGNED_TOKEN_SECONDS } from '../oidc/signing-keys.js';
 
 /** YYYYMMDD or YYYY-MM-DD, a real calendar date between 1900 and today; normalised to YYYY-MM-DD. */
 export const birthdate = z.string().trim().transform((value, ctx) => {
@@ -34,6 +35,12 @@ export const memberImport = z.object({
 }).strict();
 
 export const uuid = z.uuid();
+
+/** A signing-key rotation's timing (signing-keys.ts); defaults when left out. */
+export const keyRotation = z.object({
+  publishSeconds: z.number().int().min(MIN_PUBLISH_SECONDS, `must be at least ${MIN_PUBLISH_SECONDS}`).max(30 * 24 * 60 * 60, 'must be at most 30 days').optional(),
+  retireAfterSeconds: z.number().int().min(SIGNED_TOKEN_SECONDS, `must be at least ${SIGNED_TOKEN_SECONDS} (the longest token lifetime)`).max(365 * 24 * 60 * 60, 'must be at most a year').optional(),
+}).strict();
 
 export const auditQuery = z.object({
   target: z.string().max(255).optional(),

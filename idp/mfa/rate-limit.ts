@@ -12,9 +12,10 @@ export const CODE_CHECK_LIMITS = {
 /** Counts one attempt under `key`; false when the window's budget is spent. */
 export async function takeAttempt(db: Database, key: string, limit: Limit, now = Date.now()): Promise<boolean> {
   const windowStart = now - (now % limit.windowMs);
-  await db('rate_limits').insert({ key, window_start: windowStart, count: 1 })
-    .onConflict(['key', 'window_start']).merge({ count: db.raw('rate_limits.count + 1') });
-  const row = await db('rate_limits').where({ key, window_start: windowStart }).first('count');
+  // The count this very attempt made (RETURNING), not a later read that concurrent attempts (other
+  // requests, other IdP processes) may already have raised: exactly `max` attempts get through.
+  const [row] = await db('rate_limits').insert({ key, window_start: windowStart, count: 1 })
+    .onConflict(['key', 'window_start']).merge({ count: db.raw('rate_limits.count + 1') }).returning('count');
   return Number(row.count) <= limit.max;
 }
 

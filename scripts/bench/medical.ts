@@ -80,7 +80,7 @@ const sessionCookie = (sid: string, secret: string) =>
  * own key as the IdP would issue it, for a random person of a random household.
  */
 async function createSessions(db: Database, issuer: string, clientId: string, secret: string, box: Parameters<typeof loadSigningKeys>[2], households: number): Promise<string[]> {
-  const [jwk] = await loadSigningKeys(db, UNION.slug, box);
+  const { keys: [jwk] } = await loadSigningKeys(db, UNION.slug, box);
   const key = await importJWK(jwk as never, 'RS256');
   const cookies: string[] = [];
   const nowSeconds = Math.floor(Date.now() / 1000);

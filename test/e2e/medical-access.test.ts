@@ -86,7 +86,7 @@ describe('the access token is verified on every request', () => {
 
   beforeAll(async () => {
     ({ context, page } = await loggedIn('idor-a0'));
-    const [jwk] = await loadSigningKeys(stack.database.db, 'alpha', stack.idp.registry.deps.box);
+    const { keys: [jwk] } = await loadSigningKeys(stack.database.db, 'alpha', stack.idp.registry.deps.box);
     issuerKey = { key: await importJWK(jwk as never, 'RS256'), kid: jwk.kid as string };
   });
   afterAll(() => context?.close());

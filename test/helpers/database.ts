@@ -10,3 +10,11 @@ export type TestDatabase = ScratchDatabase;
 export function createTestDatabase(): Promise<TestDatabase> {
   return createScratchDatabase('kenpo_test', testDatabaseKind === 'postgres' ? adminUrl : undefined);
 }
+
+/**
+ * A fresh PostgreSQL database whatever KENPO_TEST_DB says: several IdP processes share one only on
+ * PostgreSQL (an SQLite file belongs to one process), so the scale-out tests always use it.
+ */
+export function createPostgresTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  return createScratchDatabase('kenpo_test', adminUrl, options);
+}

@@ -61,10 +61,38 @@ export class HttpAgent {
 
   /** Submits the page's form whose action matches `action` (with its hidden fields) plus `fields`. */
   submit(page: Page, action: RegExp, fields: Record<string, string> = {}): Promise<Page> {
-    const form = formsOf(page.html).find((f) => action.test(f.action));
-    if (!form) throw new Error(`no form matching ${action} on ${page.url}:\n${page.html.slice(0, 2000)}`);
-    return this.follow(new URL(form.action, page.url).href, { form: { ...form.hidden, ...fields } });
+    const { url, form } = formRequest(page, action, fields);
+    return this.follow(url, { form });
   }
+
+  /** As submit, as one request whose redirect is not followed (a form without an action posts to its page). */
+  post(page: Page, action: RegExp, fields: Record<string, string> = {}): Promise<Page> {
+    const { url, form } = formRequest(page, action, fields);
+    return this.request(url, { form });
+  }
+}
+
+/**
+ * An agent that opens a new connection for every request (`Connection: close`), so a load balancer
+ * in front of several processes hands each request to the next one (test/scale-out).
+ */
+export class SpreadAgent extends HttpAgent {
+  override request(url: string, init: Parameters<HttpAgent['request']>[1] = {}): Promise<Page> {
+    return super.request(url, { ...init, headers: { connection: 'close', ...init.headers } });
+  }
+
+  /** Another agent with this one's cookies (the same browser, a second tab). */
+  tab(): SpreadAgent {
+    const copy = new SpreadAgent();
+    for (const [k, v] of this.cookies) copy.cookies.set(k, v);
+    return copy;
+  }
+}
+
+function formRequest(page: Page, action: RegExp, fields: Record<string, string>) {
+  const form = formsOf(page.html).find((f) => action.test(f.action));
+  if (!form) throw new Error(`no form matching ${action} on ${page.url}:\n${page.html.slice(0, 2000)}`);
+  return { url: new URL(form.action, page.url).href, form: { ...form.hidden, ...fields } };
 }
 
 const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');

@@ -4,10 +4,9 @@
  * production"), on a fresh database. Library guards (oidc-provider's SSRF check, cookies, CSP) behave
  * as they do for users, which in-process stacks (stack.ts) cannot promise.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { ClientMetadata } from 'oidc-provider';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
@@ -16,12 +15,12 @@ import { ProviderRegistry } from '../../idp/oidc/provider-registry.js';
 import { projectRoot } from '../../idp/paths.js';
 import { SecretBox } from '../../idp/security/encryption.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { ENTRY, freePort, ProgramProcess, createIdpCluster, type IdpCluster } from '../../scripts/local-cluster/program-process.js';
+import { createPostgresTestDatabase, createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
 import type { TestUnion } from './stack.js';
 
 const SOURCE_DIRS = ['idp', 'portal', 'migrations', 'net', 'i18n', 'scripts'];
-const ENTRY = { idp: 'dist/idp/main.js', portal: 'dist/portal/main.js' } as const;
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -72,82 +71,18 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
-/** A free loopback port (closed again before the program takes it). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** One production program as a child process; start/stop/kill it as often as a test needs. */
-export class ProgramProcess {
-  private child?: ChildProcess;
-  private log: string[] = [];
-
-  constructor(readonly name: 'idp' | 'portal', readonly url: string, readonly env: Record<string, string>) {}
-
-  get running(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** Everything the program printed so far (stdout and stderr). */
-  output(): string {
-    return this.log.join('');
-  }
-
-  /** Spawns the entry point and waits until /healthz answers 200. */
-  async start(timeoutMs = 30_000): Promise<void> {
-    if (this.running) return;
-    const child = spawn(process.execPath, [path.join(projectRoot, ENTRY[this.name])], {
-      cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const keep = (chunk: Buffer) => {
-      this.log.push(chunk.toString());
-      if (process.env.PRODUCTION_STACK_LOG) process.stderr.write(`[${this.name}] ${chunk}`);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    for (const deadline = Date.now() + timeoutMs; ;) {
-      if (!this.running) throw new Error(`${this.name} exited during start-up (${child.exitCode ?? child.signalCode}):\n${this.output()}`);
-      try {
-        if ((await fetch(`${this.url}/healthz`)).status === 200) return;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) throw new Error(`${this.name} did not answer /healthz within ${timeoutMs} ms:\n${this.output()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  /** Sends the signal (SIGTERM by default; SIGKILL is a crash) and waits for the exit. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  kill(): Promise<void> {
-    return this.stop('SIGKILL');
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
-  }
-}
-
 /** The same shape as the in-process stack's unions. */
 export type ProductionUnion = TestUnion;
+
+export { freePort, ProgramProcess };
 
 export interface ProductionStack {
   database: TestDatabase;
   mail: MailCapture;
+  /** The first (or only) IdP process. */
   idp: ProgramProcess;
+  /** Every IdP process and, with two or more, the round-robin proxy in front of them. */
+  idps: IdpCluster;
   portal: ProgramProcess;
   idpUrl: string;
   portalUrl: string;
@@ -170,6 +105,10 @@ export interface ProductionStackOptions {
   portalUnion?: Record<string, unknown>;
   /** false: the portal is configured but not started (tests of the IdP alone, e.g. the conformance suite). */
   startPortal?: boolean;
+  /** IdP processes on the one database (default 1); two or more sit behind a round-robin TCP proxy whose URL is their issuer base. */
+  idpProcesses?: number;
+  /** PostgreSQL whatever KENPO_TEST_DB says (several IdP processes need it). */
+  postgres?: boolean;
 }
 
 /**
@@ -178,14 +117,10 @@ export interface ProductionStackOptions {
  */
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
   await ensureBuilt();
-  const database = await createTestDatabase();
+  const database = await (options.postgres ? createPostgresTestDatabase() : createTestDatabase());
   const mail = await startMailCapture();
-  const [idpPort, portalPort] = [await freePort(), await freePort()];
-  const idpUrl = `http://127.0.0.1:${idpPort}`;
-  const portalUrl = `http://127.0.0.1:${portalPort}`;
+  const portalUrl = `http://127.0.0.1:${await freePort()}`;
   const idpEnv: Record<string, string> = {
-    IDP_BASE_URL: idpUrl,
-    IDP_HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
@@ -198,7 +133,9 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   // The operator's steps (union:create, client:create) through the same library functions the CLIs call.
   const u = options.union ?? { slug: 'prod', name: 'プロダクション健康保険組合', insurerNumber: '06139901' };
   await saveUnion(database.db, { ...u, settings: { portalUrl: `${portalUrl}/u/${u.slug}/`, ...options.policy } });
-  const config = loadIdpConfig(idpEnv);
+  const idps = await createIdpCluster(options.idpProcesses ?? 1, idpEnv);
+  const idpUrl = idps.url;
+  const config = loadIdpConfig({ ...idpEnv, IDP_BASE_URL: idpUrl });
   const registry = new ProviderRegistry({ db: database.db, config, box: new SecretBox(config.dataEncryptionKey) });
   const union: ProductionUnion = {
     ...u,
@@ -214,7 +151,6 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     })),
   };
 
-  const idp = new ProgramProcess('idp', idpUrl, idpEnv);
   const portal = new ProgramProcess('portal', portalUrl, {
     PORTAL_BASE_URL: portalUrl,
     PORTAL_HOST: '127.0.0.1',
@@ -226,23 +162,23 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     ...options.portalEnv,
   });
   try {
-    await idp.start();
+    await idps.start();
     if (options.startPortal !== false) await portal.start();
   } catch (err) {
-    await Promise.all([idp.kill(), portal.kill()]);
+    await Promise.all([idps.stop(), portal.kill()]);
     await mail.close();
     await database.drop();
     throw err;
   }
   return {
-    database, mail, idp, portal, idpUrl, portalUrl, union,
+    database, mail, idp: idps.processes[0], idps, portal, idpUrl, portalUrl, union,
     registerClient: (metadata) => registerClient(registry, u.slug, metadata),
     addUnion: async (other, policy, client) => {
       await saveUnion(database.db, { ...other, settings: policy });
       return { issuer: registry.issuerUrl(other.slug), client: await registerClient(registry, other.slug, client) };
     },
     close: async () => {
-      await Promise.all([idp.stop(), portal.stop()]);
+      await Promise.all([idps.stop(), portal.stop()]);
       await mail.close();
       await database.drop();
     },

@@ -11,6 +11,7 @@ const { COOKIE_KEYS: _c, DATA_ENCRYPTION_KEY: _d, DATABASE_URL: _u, ...withoutSe
 test.each([
   ['create-client.js', ['--union', 'demo', '--admin']],
   ['create-union.js', ['--slug', 'demo', '--name', 'デモ', '--insurer', '06139999']],
+  ['rotate-key.js', ['--union', 'demo']],
 ])('%s without COOKIE_KEYS answers one line', (script, args) => {
   const result = spawnSync(process.execPath, [path.join(projectRoot, 'dist/scripts', script), ...args], {
     cwd: projectRoot, encoding: 'utf8', env: { ...withoutSettings, DATABASE_URL: path.join(projectRoot, 'data', 'never-opened.sqlite') },

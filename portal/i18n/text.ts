@@ -13,7 +13,7 @@ const catalogues = { ja, en };
 export const portalText = (locale: Locale): PortalText => translatorFor(catalogues, locale);
 
 /** One cookie of the request (Express parses none; the portal reads only this one). */
-export function cookieOf(req: Pick<Request, 'headers'>, name: string): string | undefined {
+function cookieOf(req: Pick<Request, 'headers'>, name: string): string | undefined {
   for (const pair of (req.headers.cookie ?? '').split(';')) {
     const at = pair.indexOf('=');
     if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();

@@ -1,6 +1,6 @@
 import { en } from '../../portal/i18n/en.js';
 import { ja } from '../../portal/i18n/ja.js';
-import { portalText } from '../../portal/i18n/text.js';
+import { chosenLocale, localeOf, portalText } from '../../portal/i18n/text.js';
 import { markJapaneseTerms } from '../../portal/http/language.js';
 
 const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -41,5 +41,24 @@ describe('the portal catalogue', () => {
   test('Japanese terms in an English sentence are marked for screen readers; HTML is escaped', () => {
     expect(markJapaneseTerms(en['statement.insurerNumber']({ number: '06130001' }), 'en')).toBe(', insurer number (<span lang="ja">保険者番号</span>) 06130001');
     expect(markJapaneseTerms('<b>保険者番号</b>', 'ja')).toBe('&#60;b&#62;保険者番号&#60;/b&#62;');
+  });
+});
+
+describe('which language a portal request gets', () => {
+  const request = (query: Record<string, string>, headers: Record<string, string>) => ({ query, headers }) as never;
+
+  test('the switch (?lang= or its cookie), then the member\'s locale claim, then Accept-Language, then Japanese', () => {
+    const english = { 'accept-language': 'en-US,en;q=0.9' };
+    expect(localeOf(request({ lang: 'ja' }, { ...english, cookie: 'kenpo_lang=en' }), { member: 'en' })).toBe('ja');
+    expect(localeOf(request({}, { ...english, cookie: 'kenpo_portal=s%3Ax; kenpo_lang=ja' }), { member: 'en' })).toBe('ja');
+    expect(localeOf(request({}, { 'accept-language': 'ja' }), { member: 'en' })).toBe('en');
+    expect(localeOf(request({}, english), {})).toBe('en');
+    expect(localeOf(request({ lang: 'fr' }, { cookie: 'kenpo_lang=<script>' }), { member: 'xx' })).toBe('ja');
+  });
+
+  test('only a language chosen on purpose goes to the IdP as ui_locales; the browser\'s the IdP reads itself', () => {
+    expect(chosenLocale(request({}, { 'accept-language': 'en' }), {})).toBeUndefined();
+    expect(chosenLocale(request({}, { cookie: 'kenpo_lang=en' }), { member: 'ja' })).toBe('en');
+    expect(chosenLocale(request({}, {}), { member: 'en' })).toBe('en');
   });
 });

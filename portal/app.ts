@@ -1,11 +1,12 @@
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import session from 'express-session';
 import ejs from 'ejs';
 import type { Database } from '../migrations/database.js';
 import { viewsDir } from '../idp/paths.js';
 import type { PortalConfig } from './config.js';
 import { applyProxyTrust } from './http/forwarded.js';
+import { language, localize } from './http/language.js';
 import { errorHandler, securityHeaders } from './http/security.js';
 import { PortalTokenVerifier } from './medical/access-token.js';
 import { RelyingParties } from './oidc-client.js';
@@ -15,6 +16,7 @@ import { medicalRoutes } from './routes/medical.js';
 import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { backchannelLogoutHandler } from './backchannel-logout.js';
+import { memberOf } from './session.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -61,16 +63,20 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
     res.set('Cache-Control', 'no-store');
     next();
   });
+  app.use(language({ https }));
 
   app.get('/', (_req, res) => {
-    res.render('portal/index', { title: '健康保険組合ポータル', unions: config.unions });
+    res.render('portal/index', { title: res.locals.t('common.portalTitle'), unions: config.unions });
   });
 
   const union = express.Router({ mergeParams: true });
+  const notFound = (res: Response) => res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound') });
   union.use((req, res, next) => {
     const found = rps.union(req.params.slug as string);
-    if (!found) return res.status(404).render('portal/error', { title: 'ページが見つかりません', message: 'ページが見つかりません。URLをご確認ください。' });
+    if (!found) return notFound(res);
     res.locals.union = found;
+    // The member's own language (their ID token's locale claim) comes after the switch, before the browser's.
+    localize(req, res, { member: memberOf(req, found.slug)?.locale });
     next();
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
@@ -79,9 +85,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   union.use('/medical', medicalRoutes({ db, rps, verifier: new PortalTokenVerifier(keys) }));
   app.use('/u/:slug', union);
 
-  app.use((_req, res) => {
-    res.status(404).render('portal/error', { title: 'ページが見つかりません', message: 'ページが見つかりません。URLをご確認ください。' });
-  });
+  app.use((_req, res) => notFound(res));
   app.use(errorHandler);
   return { app, sessions };
 }

@@ -7,6 +7,8 @@ export interface MemberSession {
   idToken: string;
   /** The ID token's `acr`: how strongly the member authenticated. */
   acr?: string;
+  /** The ID token's `locale`: the member's language at the IdP, when they set one. */
+  locale?: string;
   /** The ID token's `auth_time` (epoch seconds), when the IdP sent it. */
   authTime?: number;
   accessToken: string;
@@ -37,6 +39,10 @@ declare module 'express-session' {
     members?: Record<string, MemberSession>;
   }
 }
+
+/** The `locale` claim of an ID token, when it names a language. */
+export const localeClaim = (claims: Record<string, unknown> | undefined): string | undefined =>
+  (typeof claims?.locale === 'string' ? claims.locale : undefined);
 
 export const memberOf = (req: Request, slug: string): MemberSession | undefined => req.session.members?.[slug];
 

@@ -44,7 +44,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     claims: {
       // How the member authenticated travels with every ID token (relying parties decide on it).
       openid: ['sub', 'acr', 'amr'],
-      profile: ['name', 'name_kana', 'preferred_username'],
+      profile: ['name', 'name_kana', 'preferred_username', 'locale'],
       email: ['email', 'email_verified'],
     },
     // Relying parties are the union's own apps: ID tokens carry the profile claims directly.

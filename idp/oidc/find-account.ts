@@ -1,4 +1,5 @@
 import type { Account as OidcAccount, KoaContextWithOIDC } from 'oidc-provider';
+import { supportedLocale } from '../../i18n/locale.js';
 import { RESOURCES } from './resources.js';
 import type { Database } from '../../migrations/database.js';
 import { findAccount } from '../accounts/account-repository.js';
@@ -20,6 +21,8 @@ export function accountFinder(db: Database, unionSlug: string) {
           preferred_username: account.userId ?? undefined,
           email: account.email ?? undefined,
           email_verified: account.email ? account.emailVerified : undefined,
+          // The member's 言語 (OIDC `locale`): the portal shows its pages in it.
+          locale: supportedLocale(account.language),
         };
       },
     };

@@ -1,3 +1,4 @@
+import type { PortalSaid } from '../i18n/text.js';
 import type { Statement } from '../medical/model.js';
 import { statementCsv } from './csv.js';
 import { etaxMedicalNoticeXml } from './etax-xml.js';
@@ -5,8 +6,10 @@ import { statementPdf } from './pdf.js';
 import { iryouhiFormXlsx, IryouhiFormError } from './xlsx.js';
 import { loadXmlSigner } from './xml-signature.js';
 
-export type DownloadKind = 'pdf' | 'csv' | 'xlsx' | 'xml';
-export const isDownloadKind = (value: unknown): value is DownloadKind => ['pdf', 'csv', 'xlsx', 'xml'].includes(value as string);
+/** The four downloads of a year (SPEC §6), in the order the page offers them. */
+export const DOWNLOAD_KINDS = ['pdf', 'csv', 'xlsx', 'xml'] as const;
+export type DownloadKind = (typeof DOWNLOAD_KINDS)[number];
+export const isDownloadKind = (value: unknown): value is DownloadKind => DOWNLOAD_KINDS.includes(value as DownloadKind);
 
 export interface DownloadFile {
   body: Buffer;
@@ -16,8 +19,18 @@ export interface DownloadFile {
   filenameJa: string;
 }
 
-/** A refusal the page can show as is (e.g. a year with more claims than the NTA form has rows). */
-export class DownloadRefused extends Error {}
+/** A refusal the page can show (e.g. a year with more claims than the NTA form has rows). */
+export class DownloadRefused extends Error {
+  constructor(readonly said: PortalSaid) {
+    super(typeof said === 'string' ? said : said.key);
+  }
+}
+
+function refusalOf({ problem }: IryouhiFormError): PortalSaid {
+  return problem.code === 'too_many_rows'
+    ? { key: 'downloads.tooManyRows', params: { max: problem.max, count: problem.count } }
+    : { key: 'downloads.amountOutOfRange', params: { month: problem.month, amount: problem.amount } };
+}
 
 /** Builds one of the four downloads of a year's statement (each carries the six NTA items). */
 export async function buildDownload(kind: DownloadKind, statement: Statement, unionSlug: string): Promise<DownloadFile> {
@@ -35,7 +48,7 @@ export async function buildDownload(kind: DownloadKind, statement: Statement, un
           filename: `iryouhi-form-${year}.xlsx`, filenameJa: `医療費集計フォーム_${year}.xlsx`,
         };
       } catch (err) {
-        if (err instanceof IryouhiFormError) throw new DownloadRefused(err.message);
+        if (err instanceof IryouhiFormError) throw new DownloadRefused(refusalOf(err));
         throw err;
       }
     case 'xml':

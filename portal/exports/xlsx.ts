@@ -30,11 +30,16 @@ export const IRYOUHI_FORM = {
 
 export const IRYOUHI_FORM_MAX_ROWS = IRYOUHI_FORM.lastRow - IRYOUHI_FORM.firstRow + 1;
 
+/** Why the form cannot take a statement, with what the member's message needs. */
+export type IryouhiFormProblem =
+  | { code: 'too_many_rows'; max: number; count: number }
+  | { code: 'amount_out_of_range'; month: string; amount: number };
+
 /** What the route can turn into a message for the member (the form itself cannot take the data). */
 export class IryouhiFormError extends Error {
   override name = 'IryouhiFormError';
-  constructor(readonly code: 'too_many_rows' | 'amount_out_of_range', message: string) {
-    super(message);
+  constructor(readonly problem: IryouhiFormProblem) {
+    super(`the NTA form cannot take this statement: ${JSON.stringify(problem)}`);
   }
 }
 
@@ -62,8 +67,7 @@ const NO_FACILITY_NAME = '（医療機関名なし）';
 function formRow(claim: Claim, row: number): Record<string, CellValue> {
   const { patientMaxLength, facilityMaxLength, maxAmount, applies } = IRYOUHI_FORM;
   if (!Number.isInteger(claim.selfPaid) || claim.selfPaid < 0 || claim.selfPaid > maxAmount) {
-    throw new IryouhiFormError('amount_out_of_range',
-      `医療費集計フォームに入らない金額があります（${claim.serviceMonth} ${claim.selfPaid}円）。`);
+    throw new IryouhiFormError({ code: 'amount_out_of_range', month: claim.serviceMonth, amount: claim.selfPaid });
   }
   return {
     [`B${row}`]: { text: truncateForForm(toFullWidth(claim.patientName), patientMaxLength) },
@@ -85,8 +89,7 @@ function readTemplate(): Promise<Uint8Array> {
 export async function iryouhiFormXlsx(statement: Statement): Promise<Buffer> {
   const { claims } = statement;
   if (claims.length > IRYOUHI_FORM_MAX_ROWS) {
-    throw new IryouhiFormError('too_many_rows',
-      `医療費集計フォームに入る明細は${IRYOUHI_FORM_MAX_ROWS}件までです（この期間は${claims.length}件あります）。CSV または PDF をご利用ください。`);
+    throw new IryouhiFormError({ code: 'too_many_rows', max: IRYOUHI_FORM_MAX_ROWS, count: claims.length });
   }
   const rows = new Map(claims.map((claim, i) => {
     const row = IRYOUHI_FORM.firstRow + i;

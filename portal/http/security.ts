@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { localize } from './language.js';
 
 /** Same header policy as the IdP: own-origin scripts and styles, no framing, no referrer. */
 export const securityHeaders = (https: boolean): RequestHandler => (_req, res, next) => {
@@ -28,26 +29,30 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
   if (expected && actual.length === expected.length && crypto.timingSafeEqual(Buffer.from(actual), Buffer.from(expected))) {
     return next();
   }
-  res.status(403).render('portal/error', { title: 'エラー', message: 'フォームの有効期限が切れました。ページを再読み込みしてからもう一度お試しください。' });
+  res.status(403).render('portal/error', { title: res.locals.t('common.errorTitle'), message: res.locals.t('common.formExpired') });
 }
 
-/** Shown when even the error page cannot be rendered: no template, no request data. */
+/** Shown when even the error page cannot be rendered: no template, no request data, both languages. */
 const STATIC_ERROR_PAGE = '<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
-  + '<title>エラー</title><link rel="stylesheet" href="/static/kenpo.css"></head><body><main class="container"><h1>エラーが発生しました</h1>'
-  + '<p class="error" role="alert">サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。</p></main></body></html>';
+  + '<title>エラー / Error</title><link rel="stylesheet" href="/static/kenpo.css"></head><body><main class="container"><h1>エラーが発生しました</h1>'
+  + '<p class="error" role="alert">サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。</p>'
+  + '<p class="error" lang="en">A server error occurred. Please try again in a little while.</p></main></body></html>';
 
 /**
- * No stack traces to people: a short Japanese message, the detail to the log. The page needs none of
- * the request's locals (a half-built medical page's `member` would pull in the header), and falls
- * back to static HTML if even that fails.
+ * No stack traces to people: a short message in the reader's language, the detail to the log. The
+ * page needs none of the request's locals (a half-built medical page's `member` would pull in the
+ * header), and falls back to static HTML if even that fails.
  */
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
   if (status >= 500) console.error(`[portal] ${req.method} ${req.path} failed:`, err);
   if (res.headersSent) return next(err); // a download already under way: Express closes the connection
+  // An error before the language middleware (a body too large) still gets the reader's language.
+  if (!res.locals.text) localize(req, res);
+  const { t } = res.locals;
   res.status(status).set('Cache-Control', 'no-store').render('portal/error', {
-    title: 'エラー',
-    message: status === 413 ? '送信内容が大きすぎます。' : status < 500 ? '要求を処理できませんでした。' : 'サーバーでエラーが発生しました。しばらくしてからもう一度お試しください。',
+    title: t('common.errorTitle'),
+    message: t(status === 413 ? 'common.tooLarge' : status < 500 ? 'common.badRequest' : 'common.serverError'),
     member: undefined, brand: undefined, retry: undefined,
   }, (renderError: unknown, html?: string) => {
     if (renderError) console.error('[portal] the error page failed to render:', renderError);

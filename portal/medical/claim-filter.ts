@@ -1,4 +1,5 @@
-import { isServiceMonth, monthLabel, yearOf, type Period } from './period.js';
+import type { PortalSaid } from '../i18n/text.js';
+import { isServiceMonth, yearOf, type Period } from './period.js';
 
 /** 診療年月・受診者で絞り込む: a period inside the viewing window and, optionally, one patient. */
 export interface ClaimFilter extends Period {
@@ -10,7 +11,7 @@ export type FilterField = 'from' | 'to' | 'patient';
 
 export interface FilterError {
   field: FilterField;
-  message: string;
+  said: PortalSaid;
 }
 
 export type FilterResult =
@@ -18,16 +19,11 @@ export type FilterResult =
   | { state: 'valid'; filter: ClaimFilter }
   | { state: 'invalid'; errors: FilterError[] };
 
-const LABELS: Record<'from' | 'to', string> = { from: '診療年月（開始）', to: '診療年月（終了）' };
-
 function checkMonth(field: 'from' | 'to', value: unknown, window: Period): FilterError | undefined {
-  const label = LABELS[field];
-  if (value === undefined || value === '') return { field, message: `${label}を選択してください。` };
-  if (typeof value !== 'string' || !isServiceMonth(value)) {
-    return { field, message: `${label}は「2025-01」のように年と月で指定してください。` };
-  }
+  if (value === undefined || value === '') return { field, said: { key: 'filter.required', params: { end: field } } };
+  if (typeof value !== 'string' || !isServiceMonth(value)) return { field, said: { key: 'filter.format', params: { end: field } } };
   if (value < window.from || value > window.to) {
-    return { field, message: `${label}は${monthLabel(window.from)}から${monthLabel(window.to)}までの範囲で指定してください。` };
+    return { field, said: { key: 'filter.outOfWindow', params: { end: field, from: window.from, to: window.to } } };
   }
   return undefined;
 }
@@ -41,20 +37,20 @@ export function parseClaimFilter(query: Record<string, unknown>, window: Period,
   if (from === undefined && to === undefined && patient === undefined) return { state: 'empty' };
   const errors = [checkMonth('from', from, window), checkMonth('to', to, window)].filter((e): e is FilterError => !!e);
   if (errors.length === 0 && (from as string) > (to as string)) {
-    errors.push({ field: 'to', message: `${LABELS.to}には、${LABELS.from}と同じか後の年月を指定してください。` });
+    errors.push({ field: 'to', said: 'filter.order' });
   }
   const edaban = patient === undefined || patient === '' ? undefined : patient;
   if (edaban !== undefined && (typeof edaban !== 'string' || !patients.includes(edaban))) {
-    errors.push({ field: 'patient', message: '受診者は一覧から選択してください。' });
+    errors.push({ field: 'patient', said: 'filter.patient' });
   }
   if (errors.length > 0) return { state: 'invalid', errors };
   return { state: 'valid', filter: { from: from as string, to: to as string, ...(edaban ? { edaban: edaban as string } : {}) } };
 }
 
-/** The statement title of a period: `2025年3月`, `2025年`, or `2024年1月〜2025年3月`. */
-export function periodTitle(period: Period): string {
-  if (period.from === period.to) return monthLabel(period.from);
+/** The name of a statement's period: a month (`2025年3月`), a year (`2025年`), or a range (`2024年1月〜2025年3月`). */
+export function periodTitle(period: Period): PortalSaid {
+  if (period.from === period.to) return { key: 'medical.month', params: { month: period.from } };
   const year = yearOf(period.from);
-  if (period.from === `${year}-01` && period.to === `${year}-12`) return `${year}年`;
-  return `${monthLabel(period.from)}〜${monthLabel(period.to)}`;
+  if (period.from === `${year}-01` && period.to === `${year}-12`) return { key: 'medical.year', params: { year } };
+  return { key: 'medical.period.range', params: { from: period.from, to: period.to } };
 }

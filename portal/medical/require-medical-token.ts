@@ -5,7 +5,7 @@ import { acrSatisfies } from '../acr.js';
 import { loginRecentEnough } from '../auth-age.js';
 import type { PortalUnion } from '../config.js';
 import { PORTAL_RESOURCE, type RelyingParties } from '../oidc-client.js';
-import { memberOf, type MemberSession } from '../session.js';
+import { localeClaim, memberOf, type MemberSession } from '../session.js';
 import { AccessTokenRejected, type MedicalAccess, type PortalTokenVerifier } from './access-token.js';
 import { auditMedical } from './medical-audit.js';
 
@@ -46,7 +46,10 @@ export function requireMedicalToken({ db, rps, verifier }: MedicalGateDeps): Req
     member.accessToken = tokens.access_token;
     member.refreshToken = tokens.refresh_token ?? refreshToken;
     member.accessTokenExpiresAt = Date.now() + (tokens.expiresIn() ?? 0) * 1000;
-    if (tokens.id_token) member.idToken = tokens.id_token;
+    if (tokens.id_token) {
+      member.idToken = tokens.id_token;
+      member.locale = localeClaim(tokens.claims());
+    }
   }
 
   async function currentAccess(union: PortalUnion, member: MemberSession): Promise<MedicalAccess> {
@@ -79,8 +82,8 @@ export function requireMedicalToken({ db, rps, verifier }: MedicalGateDeps): Req
       if (err.reason === 'unavailable') {
         console.error(`[portal:${union.slug}] cannot verify access tokens:`, err.message);
         return res.status(503).render('portal/error', {
-          title: 'ただいま表示できません',
-          message: '現在、医療費情報を表示できません。しばらくしてからもう一度お試しください。',
+          title: res.locals.t('medical.unavailableTitle'),
+          message: res.locals.t('medical.unavailable'),
         });
       }
       await auditMedical(db, req, {

@@ -5,7 +5,9 @@ import type { PortalUnion } from '../config.js';
 import { requireCsrf } from '../http/security.js';
 import { PORTAL_RESOURCE, PORTAL_SCOPE, type RelyingParties } from '../oidc-client.js';
 import type { Database } from '../../migrations/database.js';
-import { memberOf, regenerate } from '../session.js';
+import { localize } from '../http/language.js';
+import { chosenLocale, type PortalKey } from '../i18n/text.js';
+import { localeClaim, memberOf, regenerate } from '../session.js';
 import { recordLogin } from '../session-logins.js';
 
 /** Only paths inside the union's portal may be returned to after login (no open redirect). */
@@ -15,11 +17,8 @@ function safeReturnTo(slug: string, value: unknown): string {
 }
 
 /** What the member reads when the IdP answers access_denied (the IdP names the reason it stopped). */
-function loginDeniedMessage(description: string | undefined): string {
-  return description === 'the member declined the terms'
-    ? '利用規約に同意いただけなかったため、ログインを中止しました。ご利用になるには、もう一度ログインして利用規約に同意してください。'
-    : 'ログインを中止しました。ご利用になるには、もう一度ログインしてください。';
-}
+const loginDenied = (description: string | undefined): PortalKey =>
+  (description === 'the member declined the terms' ? 'auth.deniedTerms' : 'auth.denied');
 
 /** Login by authorization code + PKCE + state + nonce; logout through the issuer's end-session endpoint. */
 export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): Router {
@@ -38,6 +37,7 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
       maxAge: req.query.fresh === '1' ? u.medicalMaxAuthAgeSeconds : undefined,
     };
     req.session.pendingLogin = pending;
+    const uiLocale = chosenLocale(req, { member: memberOf(req, u.slug)?.locale });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: callbackUrl(u),
       scope: PORTAL_SCOPE,
@@ -52,15 +52,19 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
       ...(u.requiredAcr ? { acr_values: u.requiredAcr } : {}),
       // The medical pages want a recent login: the IdP asks for one if its session's is older.
       ...(pending.maxAge ? { max_age: String(pending.maxAge) } : {}),
+      // A language the member chose here (the switch, or their setting) is the IdP's page language too;
+      // the browser's Accept-Language alone the IdP reads itself, after the member's own setting.
+      ...(uiLocale ? { ui_locales: uiLocale } : {}),
     });
     res.redirect(303, url.href);
   });
 
   router.get('/callback', async (req, res) => {
     const u = union(req);
+    const { t } = res.locals;
     const pending = req.session.pendingLogin;
     if (!pending || pending.slug !== u.slug) {
-      return res.status(400).render('portal/error', { title: 'エラー', message: 'ログインの有効期限が切れました。もう一度ログインしてください。', retry: `/u/${u.slug}/login` });
+      return res.status(400).render('portal/error', { title: t('common.errorTitle'), message: t('auth.loginExpired'), retry: `/u/${u.slug}/login` });
     }
     delete req.session.pendingLogin;
     const config = await rps.config(u);
@@ -74,9 +78,9 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
     } catch (err) {
       console.warn(`[portal:${u.slug}] login failed`, (err as Error).message);
       if (err instanceof oidc.AuthorizationResponseError && err.error === 'access_denied') {
-        return res.status(403).render('portal/error', { title: 'ログインを中止しました', message: loginDeniedMessage(err.error_description), retry: `/u/${u.slug}/login` });
+        return res.status(403).render('portal/error', { title: t('auth.deniedTitle'), message: t(loginDenied(err.error_description)), retry: `/u/${u.slug}/login` });
       }
-      return res.status(400).render('portal/error', { title: 'エラー', message: 'ログインできませんでした。もう一度お試しください。', retry: `/u/${u.slug}/login` });
+      return res.status(400).render('portal/error', { title: t('common.errorTitle'), message: t('auth.failed'), retry: `/u/${u.slug}/login` });
     }
     const claims = tokens.claims()!;
     const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
@@ -96,14 +100,14 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
         accessToken: tokens.access_token,
         refreshToken: tokens.refresh_token,
         accessTokenExpiresAt: Date.now() + (tokens.expiresIn() ?? 0) * 1000,
+        locale: localeClaim(claims),
       },
     };
+    // From now on the member's own language comes before their browser's (the switch still comes first).
+    localize(req, res, { member: localeClaim(claims) });
     if (pending.stepUp && !acrSatisfies(acr, u.requiredAcr)) {
       // Sent here for a stronger login and still not strong enough: say so instead of looping.
-      return res.status(403).render('portal/error', {
-        title: '二段階認証が必要です',
-        message: 'この健康保険組合の医療費情報は、二段階認証でログインした場合にのみ表示できます。ログイン方法（二段階認証）を設定してから、もう一度ログインしてください。',
-      });
+      return res.status(403).render('portal/error', { title: res.locals.t('auth.stepUpTitle'), message: res.locals.t('auth.stepUp') });
     }
     res.redirect(303, pending.returnTo);
   });
@@ -137,7 +141,7 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
     }
     // Still signed in (this page opened by a link, not by the IdP's logout): nothing ended, go home.
     if (memberOf(req, u.slug)) return res.redirect(303, `/u/${u.slug}/`);
-    res.render('portal/logged-out', { title: 'ログアウトしました', brand: u.name, slug: u.slug });
+    res.render('portal/logged-out', { title: res.locals.t('auth.loggedOutTitle'), brand: u.name, slug: u.slug });
   });
 
   return router;

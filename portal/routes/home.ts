@@ -16,7 +16,7 @@ export function homeRoutes(): Router {
   const router = Router({ mergeParams: true });
   router.get('/', requireMember, (req, res) => {
     const union = res.locals.union as PortalUnion;
-    res.render('portal/home', { title: 'ホーム', brand: union.name, slug: union.slug, member: res.locals.member, csrf: csrfToken(req) });
+    res.render('portal/home', { title: res.locals.t('member.homeTitle'), brand: union.name, slug: union.slug, member: res.locals.member, csrf: csrfToken(req) });
   });
   return router;
 }

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { PortalUnion } from '../config.js';
-import { buildDownload, contentDisposition, DownloadRefused, isDownloadKind } from '../exports/downloads.js';
-import { ETAX_UNSIGNED_NOTE } from '../exports/etax-xml.js';
+import { buildDownload, contentDisposition, DOWNLOAD_KINDS, DownloadRefused, isDownloadKind } from '../exports/downloads.js';
 import { loadXmlSigner } from '../exports/xml-signature.js';
 import { csrfToken } from '../http/security.js';
 import type { MedicalAccess } from '../medical/access-token.js';
@@ -10,18 +9,11 @@ import { householdKey, loadStatement } from '../medical/claims-repository.js';
 import { viewFormat } from '../medical/format.js';
 import { auditMedical } from '../medical/medical-audit.js';
 import { loadMedicalSummary, loadPatientChoices } from '../medical/medical-summary.js';
-import { isServiceMonth, monthLabel, monthPeriod, monthsOf, viewingWindow, yearPeriod, type Period } from '../medical/period.js';
+import { isServiceMonth, monthPeriod, monthsOf, viewingWindow, yearPeriod, type Period } from '../medical/period.js';
 import { requireMedicalToken, type MedicalGateDeps } from '../medical/require-medical-token.js';
 import { sumClaims } from '../medical/totals.js';
+import type { PortalSaid } from '../i18n/text.js';
 import type { MemberSession } from '../session.js';
-
-/** The four downloads of a year (SPEC §6), built in portal/exports/. */
-export const DOWNLOAD_KINDS = [
-  { kind: 'pdf', label: '医療費明細（PDF）' },
-  { kind: 'csv', label: '医療費通知データ（CSV）' },
-  { kind: 'xlsx', label: '医療費集計フォーム（Excel）' },
-  { kind: 'xml', label: '医療費通知データ（e-Tax XML）' },
-] as const;
 
 interface PageContext {
   union: PortalUnion;
@@ -45,7 +37,7 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
   const render = (req: Request, res: Response, view: string, locals: object) => {
     const { union, member } = contextOf(res);
     res.render(`portal/medical/${view}`, {
-      brand: union.name, slug: union.slug, member, csrf: csrfToken(req), fmt: viewFormat, base: `/u/${union.slug}/medical`, ...locals,
+      brand: union.name, slug: union.slug, member, csrf: csrfToken(req), fmt: viewFormat(res.locals.text), base: `/u/${union.slug}/medical`, ...locals,
     });
   };
   const audit = (req: Request, res: Response, action: string, detail: Record<string, unknown>) => {
@@ -55,13 +47,16 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
       detail: { ...detail, viewer: access.household.edaban },
     });
   };
-  const refuse = (req: Request, res: Response, message: string) => render(req, res.status(400), 'refused', { title: '医療費情報', message });
+  const refuse = (req: Request, res: Response, said: PortalSaid) =>
+    render(req, res.status(400), 'refused', { title: res.locals.t('medical.title'), message: res.locals.text.say(said) });
+  /** A statement's title: `2025年3月の医療費明細`. */
+  const statementTitle = (res: Response, period: Period) => res.locals.t('medical.statementTitle', { period: res.locals.text.say(periodTitle(period)) });
 
   router.get('/', async (req, res) => {
     const { union, access } = contextOf(res);
     const summary = await loadMedicalSummary(db, union.slug, access.household, now());
     await audit(req, res, 'medical.view.summary', { period: summary.window });
-    render(req, res, 'index', { title: '医療費情報', summary, downloadYears: summary.years.map((y) => y.year) });
+    render(req, res, 'index', { title: res.locals.t('medical.title'), summary, downloadYears: summary.years.map((y) => y.year) });
   });
 
   /** The viewer's statement; the household comes from the verified token, never from the request. */
@@ -76,7 +71,7 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
     const statement = await statementFor(res, period);
     await audit(req, res, action, { period });
     render(req, res, 'statement', {
-      title: `${periodTitle(period)}の医療費明細`, statement, totals: sumClaims(statement.claims), ...extra,
+      title: statementTitle(res, period), statement, totals: sumClaims(statement.claims), ...extra,
     });
   };
 
@@ -84,7 +79,7 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
     const window = viewingWindow(now());
     const month = req.params.month as string;
     if (!isServiceMonth(month) || month < window.from || month > window.to) {
-      return refuse(req, res, `診療年月は${monthLabel(window.from)}から${monthLabel(window.to)}までの範囲で指定してください。`);
+      return refuse(req, res, { key: 'filter.monthOutOfWindow', params: { from: window.from, to: window.to } });
     }
     await showStatement(req, res, monthPeriod(month), 'medical.view.month', { year: Number(month.slice(0, 4)) });
   });
@@ -93,10 +88,10 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
     const window = viewingWindow(now());
     const year = Number(req.params.year);
     if (!/^\d{4}$/.test(req.params.year as string) || !window.years.includes(year)) {
-      return refuse(req, res, `診療年は${window.years.at(-1)}年から${window.years[0]}年までの範囲で指定してください。`);
+      return refuse(req, res, { key: 'filter.yearOutOfWindow', params: { from: window.years.at(-1)!, to: window.years[0] } });
     }
     await showStatement(req, res, yearPeriod(year), 'medical.view.year', {
-      year, downloads: DOWNLOAD_KINDS, unsignedNote: loadXmlSigner(contextOf(res).union.slug) ? undefined : ETAX_UNSIGNED_NOTE,
+      year, downloads: DOWNLOAD_KINDS, unsigned: !loadXmlSigner(contextOf(res).union.slug),
     });
   });
 
@@ -105,14 +100,14 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
     const window = viewingWindow(now());
     const year = Number(req.query.year);
     if (!isDownloadKind(req.params.kind) || !window.years.includes(year)) {
-      return refuse(req, res, `ダウンロードする年を${window.years.at(-1)}年から${window.years[0]}年までの範囲で選んでください。`);
+      return refuse(req, res, { key: 'filter.downloadYear', params: { from: window.years.at(-1)!, to: window.years[0] } });
     }
     const statement = await statementFor(res, yearPeriod(year));
     let file;
     try {
       file = await buildDownload(req.params.kind, statement, union.slug);
     } catch (err) {
-      if (err instanceof DownloadRefused) return refuse(req, res, err.message);
+      if (err instanceof DownloadRefused) return refuse(req, res, err.said);
       throw err;
     }
     await audit(req, res, `medical.download.${req.params.kind}`, { period: statement.period, claims: statement.claims.length });
@@ -126,7 +121,7 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
     const patients = await loadPatientChoices(db, union.slug, access.household);
     const result = parseClaimFilter(req.query, window, patients.map((p) => p.edaban));
     const form = {
-      title: '診療年月・受診者で絞り込む', months: monthsOf(window).reverse(), patients, query: req.query,
+      title: res.locals.t('filter.title'), months: monthsOf(window).reverse(), patients, query: req.query,
       defaults: { from: `${window.to.slice(0, 4)}-01`, to: window.to },
     };
     if (result.state !== 'valid') {
@@ -136,7 +131,7 @@ export function medicalRoutes(deps: MedicalGateDeps): Router {
     const statement = await statementFor(res, { from: filter.from, to: filter.to }, filter.edaban);
     await audit(req, res, 'medical.view.search', { period: { from: filter.from, to: filter.to }, patient: filter.edaban ?? null });
     render(req, res, 'search', {
-      ...form, errors: [], statement, totals: sumClaims(statement.claims), resultTitle: `${periodTitle(filter)}の医療費明細`,
+      ...form, errors: [], statement, totals: sumClaims(statement.claims), resultTitle: statementTitle(res, filter),
     });
   });
 

@@ -46,7 +46,7 @@ test('oidcc-discovery-endpoint-verification: what the IdP supports, and only tha
   expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
   expect(metadata.id_token_signing_alg_values_supported).toContain('RS256');
   expect(metadata.id_token_signing_alg_values_supported).not.toContain('none');
-  expect(metadata.claims_supported).toEqual(expect.arrayContaining(['sub', 'iss', 'acr', 'amr', 'auth_time', 'name', 'name_kana', 'preferred_username', 'email', 'email_verified']));
+  expect(metadata.claims_supported).toEqual(expect.arrayContaining(['sub', 'iss', 'acr', 'amr', 'auth_time', 'name', 'name_kana', 'preferred_username', 'locale', 'email', 'email_verified']));
   expect(metadata.grant_types_supported).not.toContain('implicit');
 });
 

@@ -101,13 +101,12 @@ describe('iryouhiFormXlsx', () => {
     expect(full.getCell('H1003').value).toBe(Math.floor((1000 + 37 * 994) * 0.3));
     const tooMany = iryouhiFormXlsx(longStatement(996));
     await expect(tooMany).rejects.toBeInstanceOf(IryouhiFormError);
-    await expect(tooMany).rejects.toMatchObject({ code: 'too_many_rows' });
-    await expect(tooMany).rejects.toThrow('995件まで');
+    await expect(tooMany).rejects.toMatchObject({ problem: { code: 'too_many_rows', max: IRYOUHI_FORM_MAX_ROWS, count: 996 } });
   });
 
   test('an amount the form cannot hold is refused', async () => {
     const attempt = iryouhiFormXlsx({ ...statement, claims: [claim({ selfPaid: 1_000_000_000 })] });
-    await expect(attempt).rejects.toMatchObject({ code: 'amount_out_of_range' });
+    await expect(attempt).rejects.toMatchObject({ problem: { code: 'amount_out_of_range' } });
   });
 
   test('an empty period gives the blank form', async () => {

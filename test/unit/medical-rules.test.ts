@@ -1,4 +1,5 @@
 import { acrSatisfies } from '../../portal/acr.js';
+import { portalText } from '../../portal/i18n/text.js';
 import { parseClaimFilter, periodTitle } from '../../portal/medical/claim-filter.js';
 import { formatClaimsCsv, parseClaimsCsv } from '../../portal/medical/claims-csv.js';
 import { demoClaimPeriod, generateClaims, syntheticHousehold } from '../../portal/medical/demo-claims.js';
@@ -19,6 +20,7 @@ test('the viewing window is this year and the four before, up to this month in J
 describe('filter by 診療年月 and 受診者', () => {
   const patients = ['00', '01'];
   const parse = (query: Record<string, unknown>) => parseClaimFilter(query, WINDOW, patients);
+  const { say } = portalText('ja');
 
   test('no parameters is an empty form; a valid query gives the filter', () => {
     expect(parse({})).toEqual({ state: 'empty' });
@@ -35,7 +37,8 @@ describe('filter by 診療年月 and 受診者', () => {
     [{ from: '2025-04', to: '2025-03' }, 'to', '診療年月（終了）には、診療年月（開始）と同じか後の年月を指定してください。'],
     [{ from: '2025-01', to: '2025-03', patient: '02' }, 'patient', '受診者は一覧から選択してください。'],
   ])('%j → %s: %s', (query, field, message) => {
-    expect(parse(query)).toEqual({ state: 'invalid', errors: [{ field, message }] });
+    const result = parse(query);
+    expect(result.state === 'invalid' && result.errors.map((e) => [e.field, say(e.said)])).toEqual([[field, message]]);
   });
 
   test('a 家族 may choose only themself: another 枝番 is refused, not widened', () => {
@@ -43,9 +46,10 @@ describe('filter by 診療年月 and 受診者', () => {
   });
 
   test('titles name a month, a whole year or a range', () => {
-    expect(periodTitle({ from: '2025-03', to: '2025-03' })).toBe('2025年3月');
-    expect(periodTitle({ from: '2025-01', to: '2025-12' })).toBe('2025年');
-    expect(periodTitle({ from: '2024-11', to: '2025-02' })).toBe('2024年11月〜2025年2月');
+    expect(say(periodTitle({ from: '2025-03', to: '2025-03' }))).toBe('2025年3月');
+    expect(say(periodTitle({ from: '2025-01', to: '2025-12' }))).toBe('2025年');
+    expect(say(periodTitle({ from: '2024-11', to: '2025-02' }))).toBe('2024年11月〜2025年2月');
+    expect(portalText('en').say(periodTitle({ from: '2024-11', to: '2025-02' }))).toBe('November 2024 – February 2025');
   });
 });
 

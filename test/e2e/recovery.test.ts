@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { RECOVERY_COOLDOWN_MS } from '../../idp/recovery/cooldown.js';
 import { RECOVERY_LIMITS } from '../../idp/recovery/request-guard.js';
-import { loginAt, passEmailOtp } from '../helpers/journeys.js';
+import { expectAlert, loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
@@ -101,13 +101,13 @@ test('a reset link: GET does not use it, a newer one supersedes it, the policy a
   expect((await db()('one_time_links').where({ account_id: accountId, purpose: 'reset_password' }).whereNotNull('used_at')).length).toBe(0);
 
   await setNewPassword(page, 'New-pass-456', 'New-pass-457');
-  expect(await alertText(page)).toContain('確認用のパスワードが一致しません。');
+  await expectAlert(page, '確認用のパスワードが一致しません。');
   await setNewPassword(page, 'reset-user');
-  expect(await alertText(page)).toContain('ユーザIDと同じパスワードは設定できません。');
+  await expectAlert(page, 'ユーザIDと同じパスワードは設定できません。');
   await setNewPassword(page, 'short');
-  expect(await alertText(page)).toContain('8文字以上64文字以内');
+  await expectAlert(page, '8文字以上64文字以内');
   await setNewPassword(page, 'Old-pass-123');
-  expect(await alertText(page)).toContain('現在のパスワードと同じパスワードは設定できません。');
+  await expectAlert(page, '現在のパスワードと同じパスワードは設定できません。');
   await setNewPassword(page, 'New-pass-456');
   await page.getByText('パスワードを更新しました。').waitFor();
 

@@ -9,13 +9,14 @@ import { createMemberWithLogin, startStack, type TestStack, type TestUnion } fro
  * attempt below is a real wrong code posted to the login's form; nothing is written to the counters.
  */
 let stack: TestStack;
-let theta: TestUnion;
+let thetaIssuer: string;
 beforeAll(async () => {
   stack = await startStack();
   // A union that allows the most failures NIST permits (100), so neither the lockout nor the account's budget speaks first.
   const union = { slug: 'theta', name: 'シータ健康保険組合', insurerNumber: '06130008' };
   await saveUnion(stack.database.db, { ...union, settings: { mfaLockoutThreshold: 100 } });
-  theta = stack.unions.theta = { ...stack.unions.alpha, ...union, issuer: stack.idp.registry.issuerUrl('theta') };
+  thetaIssuer = stack.idp.registry.issuerUrl('theta');
+  stack.unions.theta = { ...union, issuer: thetaIssuer } as TestUnion; // members only: no clients of its own
 });
 afterAll(async () => { await stack.close(); });
 
@@ -25,7 +26,7 @@ const guess = (agent: HttpAgent, page: Page, n: number) => agent.submit(page, /\
 async function codePage(userId: string) {
   await createMemberWithLogin(stack, 'theta', { userId, password: `${userId}-pass-1`, mfa: 'email_otp' });
   const agent = new HttpAgent();
-  return { agent, page: await passwordLogin(agent, `${theta.issuer}/account/`, userId, `${userId}-pass-1`) };
+  return { agent, page: await passwordLogin(agent, `${thetaIssuer}/account/`, userId, `${userId}-pass-1`) };
 }
 
 test('one address gets 100 code checks per 5 minutes across all accounts, then 429 with the wait', async () => {

@@ -1,7 +1,7 @@
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { HttpAgent, passwordLogin, textOf, type Page } from '../helpers/http-agent.js';
 import { linkIn } from '../helpers/smtp.js';
-import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
+import { createMemberWithLogin, startStack, type TestStack, type TestUnion } from '../helpers/stack.js';
 
 /**
  * Mailed links and e-mail codes are single-use and short-lived, also for whoever kept a link's page
@@ -9,12 +9,14 @@ import { createMemberWithLogin, startStack, type TestStack } from '../helpers/st
  * moving a row's times into the past (what the database would hold after the wait), never by waiting.
  */
 let stack: TestStack;
+let etaIssuer: string;
 // A union without a required second factor, so a member without an address reaches メールアドレスの登録.
 const ETA = { slug: 'eta', name: 'イータ健康保険組合', insurerNumber: '06130007' };
 beforeAll(async () => {
   stack = await startStack();
   await saveUnion(stack.database.db, { ...ETA, settings: { mfa: { required: false } } });
-  stack.unions.eta = { ...stack.unions.alpha, ...ETA, issuer: stack.idp.registry.issuerUrl('eta') };
+  etaIssuer = stack.idp.registry.issuerUrl('eta');
+  stack.unions.eta = { ...ETA, issuer: etaIssuer } as TestUnion; // members only: no clients of its own
 });
 afterAll(async () => { await stack.close(); });
 
@@ -31,7 +33,7 @@ async function memberAtEmailStep(userId: string) {
   const { accountId } = await createMemberWithLogin(stack, 'eta', { userId, password: `${userId}-pass-1` });
   await db()('accounts').where({ id: accountId }).update({ email: null, email_verified_at: null });
   const browser = new HttpAgent();
-  const step = await passwordLogin(browser, portalHome(), userId, `${userId}-pass-1`, `${stack.unions.eta.issuer}/account/`);
+  const step = await passwordLogin(browser, portalHome(), userId, `${userId}-pass-1`, `${etaIssuer}/account/`);
   expect(textOf(step.html)).toContain('メールアドレスの登録');
   return { accountId, browser, step };
 }
@@ -40,7 +42,7 @@ async function memberAtEmailStep(userId: string) {
 async function mailVerification(browser: HttpAgent, step: Page, email: string) {
   const page = await browser.submit(step, /interaction/, { action: 'send', email });
   expect(textOf(page.html)).toContain(`${email} に確認メールを送信しました。`);
-  const link = linkIn(await stack.mail.next(email, { subject: 'メールアドレスの確認' }), `${stack.unions.eta.issuer}/email-verification/`);
+  const link = linkIn(await stack.mail.next(email, { subject: 'メールアドレスの確認' }), `${etaIssuer}/email-verification/`);
   return { page, link };
 }
 

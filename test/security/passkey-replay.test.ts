@@ -1,5 +1,5 @@
 import { addCredential } from '../../idp/mfa/credentials.js';
-import { HttpAgent, passwordLogin, type Page } from '../helpers/http-agent.js';
+import { HttpAgent, passwordLogin, textOf, type Page } from '../helpers/http-agent.js';
 import { softPasskey, type SoftPasskey } from '../helpers/soft-passkey.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 
@@ -39,7 +39,9 @@ async function passkeyPage(userId: string) {
     challenge: async () => (JSON.parse((await post('passkey/options')).html) as { challenge: string }).challenge,
     answer: async (response: Record<string, unknown>) => {
       const reply = await post('passkey', { response });
-      return { status: reply.status, body: JSON.parse(reply.html) as { redirectTo?: string; error?: string } };
+      // The script's JSON, or an error page once the login is over.
+      const body = reply.headers.get('content-type')?.includes('json') ? JSON.parse(reply.html) : { error: textOf(reply.html) };
+      return { status: reply.status, body: body as { redirectTo?: string; error?: string } };
     },
   };
 }
@@ -71,8 +73,10 @@ test('an assertion answers once: replayed in the same login it is refused', asyn
   await memberWithPasskey('replayed-passkey', key, 0);
   const login = await passkeyPage('replayed-passkey');
   const answer = key.assert({ challenge: await login.challenge(), origin: origin(), counter: 1 });
-  const [first, second] = await Promise.all([login.answer(answer), login.answer(answer)]);
-  expect([first.status, second.status].sort()).toEqual([200, 400]);
+  const answers = await Promise.all([login.answer(answer), login.answer(answer)]);
+  // One goes on; the other is refused (how depends on whether the first had finished the login).
+  expect(answers.filter((a) => a.body.redirectTo)).toHaveLength(1);
+  expect(answers.filter((a) => a.status >= 400 && a.body.error)).toHaveLength(1);
 });
 
 test('a signature counter that goes backwards or stands still is refused; one that moves forward works', async () => {

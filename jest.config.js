@@ -7,7 +7,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/helpers/retry-browser-tests.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

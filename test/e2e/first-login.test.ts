@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import { adminApi } from '../helpers/admin-api.js';
-import { loginAt, passEmailOtp } from '../helpers/journeys.js';
+import { expectAlert, loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
 import type { TestStack } from '../helpers/stack.js';
 import { totpFor } from '../helpers/totp.js';
@@ -43,10 +43,10 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await page.getByRole('heading', { name: '生年月日の確認' }).waitFor();
   await page.getByLabel('生年月日（半角数字8桁）').fill('1979/8/22');
   await page.getByRole('button', { name: '次へ' }).click();
-  expect(await alertText(page)).toContain('半角数字8桁');
+  await expectAlert(page, '半角数字8桁');
   await page.getByLabel('生年月日（半角数字8桁）').fill('19800101');
   await page.getByRole('button', { name: '次へ' }).click();
-  expect(await alertText(page)).toBe('生年月日が正しくありません。');
+  await expectAlert(page, '生年月日が正しくありません。', { exact: true });
   expect((await stack.database.db('accounts').where({ id: postcard.accountId }).first()).failed_attempts).toBe(1);
   await page.getByLabel('生年月日（半角数字8桁）').fill('19790822');
   await page.getByRole('button', { name: '次へ' }).click();
@@ -59,13 +59,13 @@ test('a member walks the whole first login from the postcard to the portal', asy
   // メールアドレス: the messages of SPEC §4.2, then a link confirmed on another device.
   await page.getByRole('heading', { name: 'メールアドレスの登録' }).waitFor();
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
-  expect(await alertText(page)).toBe('メールアドレスを入力してください。');
+  await expectAlert(page, 'メールアドレスを入力してください。', { exact: true });
   await page.getByLabel('メールアドレス').fill('hanako.@example.jp');
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
-  expect(await alertText(page)).toBe('無効なメールアドレスです。入力したメールアドレスに誤りがないかご確認ください。');
+  await expectAlert(page, '無効なメールアドレスです。入力したメールアドレスに誤りがないかご確認ください。', { exact: true });
   await page.getByLabel('メールアドレス').fill(`${'a'.repeat(250)}@example.jp`);
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
-  expect(await alertText(page)).toContain('設定可能なメールアドレスの最大文字数は255文字です。');
+  await expectAlert(page, '設定可能なメールアドレスの最大文字数は255文字です。');
   await page.getByLabel('メールアドレス').fill('Hanako.Yamada@Example.jp');
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
   await page.getByText('hanako.yamada@example.jp に確認メールを送信しました。').waitFor();
@@ -78,10 +78,10 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
   await page.getByLabel('新しいユーザID').fill('ab');
   await page.getByRole('button', { name: '次へ' }).click();
-  expect(await alertText(page)).toContain('3文字以上255文字以内');
+  await expectAlert(page, '3文字以上255文字以内');
   await page.getByLabel('新しいユーザID').fill('hanako yamada!');
   await page.getByRole('button', { name: '次へ' }).click();
-  expect(await alertText(page)).toContain('使用できない文字');
+  await expectAlert(page, '使用できない文字');
   expect(await page.getByText('（推奨）').count()).toBe(1);
   await page.getByLabel('新しいユーザID').fill('Hanako.Yamada');
   await page.getByLabel('OTPアプリ認証（認証アプリ）').check();
@@ -95,13 +95,13 @@ test('a member walks the whole first login from the postcard to the portal', asy
     await page.getByRole('button', { name: '設定する' }).click();
   };
   await setPassword('short');
-  expect(await alertText(page)).toContain('8文字以上64文字以内');
+  await expectAlert(page, '8文字以上64文字以内');
   await setPassword('hanako.yamada');
-  expect(await alertText(page)).toContain('ユーザIDと同じパスワードは設定できません。');
+  await expectAlert(page, 'ユーザIDと同じパスワードは設定できません。');
   await setPassword('a-good-passw0rd', 'a-good-passw0rx');
-  expect(await alertText(page)).toContain('確認用のパスワードが一致しません。');
+  await expectAlert(page, '確認用のパスワードが一致しません。');
   await setPassword(postcard.password);
-  expect(await alertText(page)).toContain('仮パスワード');
+  await expectAlert(page, '仮パスワード');
   await setPassword('a-good-passw0rd');
 
   // The chosen second factor is set up right away: the authenticator app reads the key, its code proves it.
@@ -232,7 +232,7 @@ test('expired temporary credentials get a clear message; a reissued pair works',
   await stack.database.db('temporary_credentials').where({ login_id: postcard.userId }).update({ expires_at: Date.now() - 1000 });
   const page = await browser.newPage();
   await loginAt(page, portalHome(), postcard.userId, postcard.password);
-  expect(await alertText(page)).toContain('仮パスワードの有効期限が切れています');
+  await expectAlert(page, '仮パスワードの有効期限が切れています');
 
   const { body: reissued } = await admin.call('POST', `/members/${postcard.memberId}/temporary-credentials`);
   await loginAt(page, portalHome(), reissued.temporaryUserId, reissued.temporaryPassword);
@@ -265,7 +265,7 @@ test('a migrated member\'s 記号番号 + birthdate opens a login only with a co
   await page.getByLabel('新しいパスワード', { exact: true }).fill('77880119650314');
   await page.getByLabel('新しいパスワード（確認）').fill('77880119650314');
   await page.getByRole('button', { name: '設定する' }).click();
-  expect(await alertText(page)).toContain('現在のパスワード');
+  await expectAlert(page, '現在のパスワード');
   await page.getByLabel('新しいパスワード', { exact: true }).fill('brand-new-pass-1');
   await page.getByLabel('新しいパスワード（確認）').fill('brand-new-pass-1');
   await page.getByRole('button', { name: '設定する' }).click();

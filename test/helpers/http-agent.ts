@@ -10,6 +10,8 @@ export interface Page {
   headers: Headers;
 }
 
+type AgentRequest = { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> };
+
 export class HttpAgent {
   readonly cookies = new Map<string, string>();
 
@@ -33,7 +35,18 @@ export class HttpAgent {
     }
   }
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Page> {
+  async request(url: string, init: AgentRequest = {}): Promise<Page> {
+    const response = await this.send(url, init);
+    return { url, status: response.status, html: await response.text(), headers: response.headers };
+  }
+
+  /** A GET whose answer is kept as bytes (a PDF, a spreadsheet). */
+  async download(url: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
+    const response = await this.send(url);
+    return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  private async send(url: string, init: AgentRequest = {}): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -46,11 +59,11 @@ export class HttpAgent {
     }
     const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     this.remember(response.headers);
-    return { url, status: response.status, html: await response.text(), headers: response.headers };
+    return response;
   }
 
   /** Requests `url` and follows redirects (as GETs) to the page that answers. */
-  async follow(url: string, init: Parameters<HttpAgent['request']>[1] = {}): Promise<Page> {
+  async follow(url: string, init: AgentRequest = {}): Promise<Page> {
     let page = await this.request(url, init);
     for (let hops = 0; page.status >= 300 && page.status < 400 && page.headers.get('location'); hops += 1) {
       if (hops > 20) throw new Error(`too many redirects from ${url}`);

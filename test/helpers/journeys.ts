@@ -22,3 +22,14 @@ export async function passEmailOtp(page: Page, mail: MailCapture, email: string)
   await page.getByLabel('ワンタイムパスワード（6桁）').fill(/ワンタイムパスワード: (\d{6})/.exec(message.text ?? '')![1]);
   await page.getByRole('button', { name: '実行' }).click();
 }
+
+/**
+ * Waits until the page's alert says `text` (with `exact`, nothing else). After a form is posted the
+ * old page and its alert stay until the new page loads: waiting for the expected words reads the
+ * new page, never the old one.
+ */
+export async function expectAlert(page: Page, text: string, options: { exact?: boolean } = {}): Promise<void> {
+  const alert = page.getByRole('alert').filter({ hasText: text }).first();
+  await alert.waitFor();
+  if (options.exact) expect((await alert.innerText()).trim()).toBe(text);
+}

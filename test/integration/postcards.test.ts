@@ -10,6 +10,7 @@ import { POSTCARD_LAYOUT } from '../../idp/postcards/pdf.js';
 import { findUnion } from '../../idp/unions/union-repository.js';
 import { run, tempDir } from '../helpers/cli-tools.js';
 import { adminToken, memberRecord, startStack, type TestStack, type TestUnion } from '../helpers/stack.js';
+import { parseCsv } from '../helpers/csv-reader.js';
 
 let stack: TestStack;
 let alpha: TestUnion;
@@ -46,24 +47,6 @@ async function createMember(union: TestUnion, overrides: Parameters<typeof membe
     body: JSON.stringify(record),
   });
   return { ...record, id: (await response.json()).id as string };
-}
-
-/** RFC 4180, as a spreadsheet reads it: quoted fields may hold commas, quotes ("") and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (ch === '"') quoted = false; else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field); rows.push(row); row = []; field = ''; i += 1;
-    } else field += ch;
-  }
-  return rows;
 }
 
 /** "2026年5月24日": the date in Japan of an instant. */

@@ -1,25 +1,6 @@
 import { CSV_CLAIM_COLUMNS, statementCsv } from '../../portal/exports/csv.js';
+import { parseCsv } from '../helpers/csv-reader.js';
 import { claim, sampleStatement } from '../helpers/statement-fixture.js';
-
-/** A small RFC 4180 reader, enough to read our own output back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
-  }
-  return rows;
-}
 
 const yen = (text: string) => Number(text.replaceAll(',', ''));
 

@@ -86,6 +86,8 @@ export function printTable(rows: [string, string][]): void {
  */
 export class QueryTrace {
   total = 0;
+  /** Print every query with its request (BENCH_TRACE=1 turns it on for the warm-up logins). */
+  verbose = false;
   /** "METHOD /path → SQL" of each repeat seen, with how often. */
   readonly repeats = new Map<string, number>();
   private readonly request = new AsyncLocalStorage<{ label: string; seen: Set<string> }>();
@@ -94,6 +96,7 @@ export class QueryTrace {
     db.on('query', ({ sql, bindings }) => {
       this.total += 1;
       const store = this.request.getStore();
+      if (this.verbose) console.log(`[query] ${store?.label ?? '(outside a request)'} → ${sql}`);
       if (!store) return;
       const key = `${sql} ${JSON.stringify(bindings ?? [])}`;
       if (store.seen.has(key)) {

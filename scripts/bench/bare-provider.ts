@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
+import { TTL } from '../../idp/oidc/ttl.js';
 import { REDIRECT_URI } from './browser.js';
 import type { Client, Target } from './flows.js';
 import { closeServer, listenOnFreePort } from './harness.js';
@@ -10,7 +11,7 @@ import { closeServer, listenOnFreePort } from './harness.js';
  * The baseline: oidc-provider as its README shows it, with nothing of kenpo-id — in-memory storage
  * (the library's development adapter), one static client, a password-only interaction that checks
  * the same argon2id hash (verifyPassword) and grants consent in the same step, PKCE required, RS256
- * ID tokens, opaque client-credentials tokens for one resource server. It is the library's ceiling on
+ * ID tokens, opaque client-credentials tokens for one resource server, kenpo-id's token lifetimes. It is the library's ceiling on
  * this machine: no database, no lockout, no CSRF, no audit, no second factor.
  */
 export interface BareProvider {
@@ -48,6 +49,7 @@ export async function startBareProvider(users: Map<string, string>): Promise<Bar
       },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    ttl: { ...TTL, Session: 30 * 60 }, // kenpo-id's lifetimes (a session: its default idle limit)
   });
   const page = (uid: string, message = '') => `<!doctype html><title>login</title>${message}
 <form method="post" action="/interaction/${uid}/login"><input type="hidden" name="csrf" value="-">

@@ -38,12 +38,14 @@ export async function closeServer(server: http.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export interface Run { latencies: number[]; elapsed: number; errors: unknown[] }
+/** `cpuMs`: CPU time of the whole process meanwhile (every thread: server, client, hashing). */
+export interface Run { latencies: number[]; elapsed: number; errors: unknown[]; cpuMs: number }
 
 /** Runs `task(worker)` in `clients` concurrent loops for `ms` (or until `done`), recording each completion's latency. */
 export async function runFor(ms: number, task: (worker: number) => Promise<unknown>, clients = concurrency, done?: () => boolean): Promise<Run> {
-  const run: Run = { latencies: [], elapsed: 0, errors: [] };
+  const run: Run = { latencies: [], elapsed: 0, errors: [], cpuMs: 0 };
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: clients }, async (_, worker) => {
     while (performance.now() < start + ms && !done?.()) {
       const t0 = performance.now();
@@ -57,6 +59,8 @@ export async function runFor(ms: number, task: (worker: number) => Promise<unkno
     }
   }));
   run.elapsed = (performance.now() - start) / 1000; // includes the tail of in-flight tasks, as they count
+  const used = process.cpuUsage(cpu);
+  run.cpuMs = (used.user + used.system) / 1000;
   return run;
 }
 
@@ -65,7 +69,11 @@ export function summarize(...runs: Run[]) {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const elapsed = runs.reduce((sum, r) => sum + r.elapsed, 0);
-  return { count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors: runs.flatMap((r) => r.errors) };
+  const cpuMs = runs.reduce((sum, r) => sum + r.cpuMs, 0);
+  return {
+    count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors: runs.flatMap((r) => r.errors),
+    cpuMsPerOp: cpuMs / Math.max(1, latencies.length),
+  };
 }
 
 /** The machine, for the report. */

@@ -11,7 +11,8 @@ import { saveUnion } from '../../idp/unions/union-repository.js';
 import type { Database } from '../../migrations/database.js';
 import { base32, REDIRECT_URI } from './browser.js';
 import type { BenchUser, Target } from './flows.js';
-import { listenOnFreePort, closeServer, type QueryTrace } from './harness.js';
+import { createDatabase, databases, listenOnFreePort, closeServer, QueryTrace } from './harness.js';
+import type { Report } from './report.js';
 
 /** kenpo-id under test: the IdP in this process on a free port, its benchmark unions, clients and members. */
 type UnionInfo = Parameters<typeof saveUnion>[1];
@@ -102,4 +103,47 @@ export async function createMembers(
     users.push(user);
   }
   return users;
+}
+
+/** What a benchmark gets for one database: kenpo-id running on it in this process. */
+export interface DatabaseSetup {
+  /** The report column, e.g. "kenpo-id sqlite". */
+  column: string;
+  kind: 'sqlite' | 'postgres';
+  database: Awaited<ReturnType<typeof createDatabase>>;
+  kenpo: Kenpo;
+  secrets: IdpSecrets;
+  trace: QueryTrace;
+}
+
+/**
+ * Runs `measure` once per database of BENCH_DATABASES, each on a fresh database with kenpo-id started
+ * on it; a database that cannot be created is noted in the report and skipped. Resolves false if any failed.
+ */
+export async function forEachDatabase(report: Report, measure: (setup: DatabaseSetup) => Promise<void>): Promise<boolean> {
+  let ok = true;
+  for (const kind of databases as DatabaseSetup['kind'][]) {
+    const column = `kenpo-id ${kind}`;
+    let database;
+    try {
+      database = await createDatabase(kind);
+    } catch (err) {
+      report.notes.push(`${column}: not measured, the database could not be created (${(err as Error).message})`);
+      continue;
+    }
+    const trace = new QueryTrace(database.db);
+    const secrets = idpSecrets();
+    const kenpo = await startKenpo(database.db, secrets, trace);
+    try {
+      await measure({ column, kind, database, kenpo, secrets, trace });
+    } catch (err) {
+      ok = false;
+      console.error(`[bench] ${column} FAILED:`, err);
+    } finally {
+      await kenpo.close();
+      await database.drop();
+    }
+    for (const [query, times] of trace.repeats) report.notes.push(`${column}: repeated ${times}× within a request: ${query}`);
+  }
+  return ok;
 }

@@ -3,11 +3,12 @@ import os from 'node:os';
 import { hashPassword } from '../../idp/accounts/password-hasher.js';
 import { startBareProvider } from './bare-provider.js';
 import type { BenchUser } from './flows.js';
-import { createDatabase, databases, machine, QueryTrace, summarize } from './harness.js';
-import { idpSecrets, startKenpo } from './kenpo.js';
+import { concurrencies, machine, summarize } from './harness.js';
+import { forEachDatabase } from './kenpo.js';
 import { Report } from './report.js';
 import {
-  baselineSection, grantSection, hashAlone, loginSection, memorySection, phaseSeconds, vcpus, type Figures, type Section,
+  baselineSection, CPU_ROW, grantSection, hashAlone, LOGIN_ROW, loginSection, memorySection, PASSWORD_ROW, phaseSeconds, vcpus,
+  type Figures, type Section,
 } from './sections.js';
 
 /**
@@ -18,10 +19,19 @@ import {
  * 10,000 sessions — on each of BENCH_DATABASES (sqlite,postgres; PostgreSQL at DATABASE_URL or
  * 127.0.0.1:5432). BENCH_SECONDS (5) per phase.
  */
-const SECTIONS: Section[] = [loginSection, grantSection, memorySection];
+const SECTIONS: Record<string, Section> = { login: loginSection, grants: grantSection, memory: memorySection };
+// BENCH_SECTIONS=memory (say) runs only those; the baseline runs with login or grants.
+const chosen = (process.env.BENCH_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',').map((s) => s.trim());
+const sections = Object.entries(SECTIONS).filter(([name]) => chosen.includes(name)).map(([, section]) => section);
 const log = (message: string) => console.log(`[bench] ${message}`);
 
 const report = new Report();
+const HASH_ROW = 'password hash alone/s (verifyPassword, argon2id)';
+report.declare(
+  HASH_ROW,
+  ...concurrencies.flatMap((c) => [LOGIN_ROW(c), `  full logins / hash-bound, ${c} clients`, `  full logins / bare logins, ${c} clients`, PASSWORD_ROW(c)]),
+  CPU_ROW, `${CPU_ROW}, password only`, 'queries per full login', 'queries per password-only login',
+);
 const plain = crypto.randomUUID();
 // One password and one hash for every member: a hash per member would only slow the set-up.
 const password = { plain, hash: await hashPassword(plain) };
@@ -40,39 +50,20 @@ try {
   const bareUsers: BenchUser[] = Array.from({ length: 64 }, (_, i) => ({ userId: `bare-${i}`, password: plain, ip: `10.250.0.${i}` }));
   const bare = await startBareProvider(new Map(bareUsers.map((u) => [u.userId, password.hash])));
   try {
-    await baselineSection(bare, bareUsers, report, figures);
+    if (chosen.includes('login') || chosen.includes('grants')) await baselineSection(bare, bareUsers, report, figures);
   } finally {
     await bare.close();
   }
 
-  for (const kind of databases as ('sqlite' | 'postgres')[]) {
-    const column = `kenpo-id ${kind}`;
-    let database;
-    try {
-      database = await createDatabase(kind);
-    } catch (err) {
-      report.notes.push(`${column}: not measured, the database could not be created (${(err as Error).message})`);
-      continue;
-    }
-    const trace = new QueryTrace(database.db);
-    const secrets = idpSecrets();
-    const kenpo = await startKenpo(database.db, secrets, trace);
-    try {
-      for (const section of SECTIONS) await section({ column, kind, database, kenpo, secrets, trace, password, report, figures });
-    } catch (err) {
-      failed = true;
-      console.error(`[bench] ${column} FAILED:`, err);
-    } finally {
-      await kenpo.close();
-      await database.drop();
-    }
-    for (const [query, times] of trace.repeats) report.notes.push(`${column}: repeated ${times}× within a request: ${query}`);
-  }
+  const ok = await forEachDatabase(report, async (setup) => {
+    for (const section of sections) await section({ ...setup, password, report, figures });
+  });
+  failed ||= !ok;
 
   log(`hash alone, ${phaseSeconds / 2} s`);
   const hashAfter = await hashAlone(password, phaseSeconds * 500);
   const hashes = summarize(hashBefore, hashAfter);
-  report.set('password hash alone/s (verifyPassword, argon2id)', 'bare oidc-provider', `${hashes.rate.toFixed(1)} (${hashes.p50.toFixed(0)} / ${hashes.p95.toFixed(0)} ms)`);
+  report.everywhere(HASH_ROW, `${hashes.rate.toFixed(1)} (${hashes.p50.toFixed(0)} / ${hashes.p95.toFixed(0)} ms), ${hashes.cpuMsPerOp.toFixed(1)} CPU ms each`);
   report.notes.push(`hash-bound: ${summarize(hashBefore).rate.toFixed(1)} before, ${summarize(hashAfter).rate.toFixed(1)} after (a large gap means a noisy machine); ratios use the first`);
 } catch (err) {
   failed = true;

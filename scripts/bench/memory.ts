@@ -53,7 +53,8 @@ async function startIdpProcess(env: Record<string, string>): Promise<ChildProces
 const cookieSignature = (key: string, name: string, value: string) =>
   crypto.createHmac('sha1', key).update(`${name}=${value}`).digest('base64').replace(/\/|\+|=/g, (c) => ({ '/': '_', '+': '-', '=': '' })[c]!);
 
-export interface MemoryFigures { idleMiB: number; sessionsMiB: number; sessions: number; signInsPerSecond: number }
+/** `halfMiB` after half the sessions: if the second half adds about as much as the first, memory grows per session. */
+export interface MemoryFigures { idleMiB: number; halfMiB: number; sessionsMiB: number; sessions: number; signInsPerSecond: number }
 
 export async function measureMemory(
   db: Database, databaseUrl: string, secrets: IdpSecrets, client: Target['client'], users: BenchUser[], clients: number,
@@ -87,8 +88,10 @@ export async function measureMemory(
     // Each session signs in once, as a member's second app would (prompt=none).
     const key = env.COOKIE_KEYS;
     let next = 0;
+    let halfMiB = 0;
     const run = await runFor(10 * 60 * 1000, async (worker) => {
       if (next >= cookies.length) return;
+      if (next === Math.floor(cookies.length / 2)) halfMiB = rssMiB(child.pid!);
       const id = cookies[next++];
       const browser = new Browser(`10.200.${worker}.1`);
       browser.jar.set('_session', id, `/u/${PASSWORD_UNION.slug}`);
@@ -103,7 +106,7 @@ export async function measureMemory(
     }, clients, () => next >= cookies.length);
     if (run.errors.length) throw run.errors[0];
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    return { idleMiB, sessionsMiB: rssMiB(child.pid!), sessions: SESSIONS, signInsPerSecond: run.latencies.length / run.elapsed };
+    return { idleMiB, halfMiB, sessionsMiB: rssMiB(child.pid!), sessions: SESSIONS, signInsPerSecond: run.latencies.length / run.elapsed };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -2,8 +2,8 @@ import os from 'node:os';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
 import type { BareProvider } from './bare-provider.js';
 import { clientCredentials, login, refresh, TotpPool, type BenchUser } from './flows.js';
-import { concurrencies, runFor, summarize, type createDatabase, type QueryTrace } from './harness.js';
-import { createMembers, PASSWORD_UNION, TOTP_UNION, type IdpSecrets, type Kenpo } from './kenpo.js';
+import { concurrencies, runFor, summarize } from './harness.js';
+import { createMembers, PASSWORD_UNION, TOTP_UNION, type DatabaseSetup } from './kenpo.js';
 import { measureMemory, SESSIONS } from './memory.js';
 import { rate, type Report } from './report.js';
 
@@ -22,14 +22,9 @@ export interface Password { plain: string; hash: string }
 /** Figures later rows are computed from. */
 export interface Figures { hashRate: number; bareLogins: Map<number, number> }
 
-export interface DatabaseRun {
-  /** The report column, e.g. "kenpo-id sqlite". */
-  column: string;
-  database: Awaited<ReturnType<typeof createDatabase>>;
-  kind: 'sqlite' | 'postgres';
-  kenpo: Kenpo;
-  secrets: IdpSecrets;
-  trace: QueryTrace;
+export const CPU_ROW = 'CPU ms per login, whole process (client, server, hash)';
+
+export interface DatabaseRun extends DatabaseSetup {
   password: Password;
   report: Report;
   figures: Figures;
@@ -60,6 +55,7 @@ export async function baselineSection(bare: BareProvider, users: BenchUser[], re
     const logins = summarize(await runFor(phaseSeconds * 1000, (w) => login(bare.login, users[w]), c));
     failOn('bare login', logins.errors);
     figures.bareLogins.set(c, logins.rate);
+    report.set(CPU_ROW, column, `${logins.cpuMsPerOp.toFixed(1)} password`);
     report.set(LOGIN_ROW(c), column, `${rate(logins)} password`);
     report.set(PASSWORD_ROW(c), column, rate(logins));
   }
@@ -104,6 +100,7 @@ export const loginSection: Section = async ({ column, database, kenpo, trace, pa
     const bare = figures.bareLogins.get(c);
     if (bare) report.set(`  full logins / bare logins, ${c} clients`, column, (full.rate / bare).toFixed(2));
     report.set('queries per full login', column, fullQueries.toFixed(1));
+    report.set(CPU_ROW, column, `${full.cpuMsPerOp.toFixed(1)} full`);
     if (pool.waits) report.notes.push(`${column}: ${pool.waits} TOTP logins waited for the next 30-s step (too few members: rate understated)`);
 
     log(`${column}: password-only logins, ${c} clients, ${phaseSeconds} s`);
@@ -112,6 +109,7 @@ export const loginSection: Section = async ({ column, database, kenpo, trace, pa
     failOn('password login', logins.errors);
     report.set(PASSWORD_ROW(c), column, rate(logins));
     report.set('queries per password-only login', column, ((trace.total - before) / logins.count).toFixed(1));
+    report.set(`${CPU_ROW}, password only`, column, logins.cpuMsPerOp.toFixed(1));
   }
 };
 
@@ -143,6 +141,7 @@ export const memorySection: Section = async ({ column, database, kenpo, secrets,
   log(`${column}: IdP process, ${SESSIONS.toLocaleString('en')} sessions`);
   const memory = await measureMemory(database.db, database.url, secrets, kenpo.passwordOnly.client, users, grantClients);
   report.set('IdP process RSS idle (MiB)', column, memory.idleMiB.toFixed(0));
+  report.set(`  after ${(memory.sessions / 2).toLocaleString('en')} sessions (MiB)`, column, memory.halfMiB.toFixed(0));
   const row = `IdP process RSS with ${memory.sessions.toLocaleString('en')} sessions (MiB)`;
   report.check(row, column, memory.sessionsMiB.toFixed(0), memory.sessionsMiB <= 200);
   report.target(row, '≤ 200 MB');

@@ -12,10 +12,11 @@ export const CODE_CHECK_LIMITS = {
 /** Counts one attempt under `key`; false when the window's budget is spent. */
 export async function takeAttempt(db: Database, key: string, limit: Limit, now = Date.now()): Promise<boolean> {
   const windowStart = now - (now % limit.windowMs);
-  await db('rate_limits').insert({ key, window_start: windowStart, count: 1 })
-    .onConflict(['key', 'window_start']).merge({ count: db.raw('rate_limits.count + 1') });
-  const row = await db('rate_limits').where({ key, window_start: windowStart }).first('count');
-  return Number(row.count) <= limit.max;
+  // One statement counts and reads back the count (RETURNING: SQLite ≥ 3.35 and PostgreSQL).
+  const [row] = await db('rate_limits').insert({ key, window_start: windowStart, count: 1 })
+    .onConflict(['key', 'window_start']).merge({ count: db.raw('rate_limits.count + 1') })
+    .returning('count');
+  return Number((row as { count: number | string }).count) <= limit.max;
 }
 
 /** As takeAttempt, but says how long to wait (in seconds) when the budget is spent; 0 when within it. */

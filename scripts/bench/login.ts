@@ -17,7 +17,7 @@ import {
  * (4,16), the password hash alone, refresh_token and client_credentials grants, database queries per
  * login and per token request, and the resident memory of `node dist/idp/main.js` idle and with
  * 10,000 sessions — on each of BENCH_DATABASES (sqlite,postgres; PostgreSQL at DATABASE_URL or
- * 127.0.0.1:5432). BENCH_SECONDS (5) per phase.
+ * 127.0.0.1:5432). BENCH_SECONDS (5) per phase; BENCH_SECTIONS (login,grants,memory) picks sections.
  */
 const SECTIONS: Record<string, Section> = { login: loginSection, grants: grantSection, memory: memorySection };
 // BENCH_SECTIONS=memory (say) runs only those; the baseline runs with login or grants.

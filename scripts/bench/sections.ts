@@ -9,8 +9,8 @@ import { rate, type Report } from './report.js';
 
 /**
  * The sections of `npm run bench:login`. Each adds rows to the report; a section that measures
- * kenpo-id on one database is a `Section` and gets that database's run (the main runs every
- * Section for every database: add one to the list in login.ts).
+ * kenpo-id on one database is a `Section` and gets that database's run (login.ts runs each of its
+ * SECTIONS for every database: add one there under a name BENCH_SECTIONS can pick).
  */
 export const phaseSeconds = Math.max(1, Number(process.env.BENCH_SECONDS) || 5);
 export const vcpus = os.availableParallelism();

@@ -89,7 +89,7 @@ export function printTable(rows: [string, string][]): void {
 }
 
 /**
- * Counts the database queries (knex 'query' events) and, per HTTP request, notices a query sent
+ * Counts the database queries (knex 'query' events) and, per HTTP request, notices a read sent
  * twice with the same SQL and bindings: a request should ask the database each thing once.
  */
 export class QueryTrace {
@@ -105,7 +105,8 @@ export class QueryTrace {
       this.total += 1;
       const store = this.request.getStore();
       if (this.verbose) console.log(`[query] ${store?.label ?? '(outside a request)'} → ${sql}`);
-      if (!store) return;
+      // Reads only: a write done twice (two audit entries, two transactions) is two things, not one asked twice.
+      if (!store || !/^\s*select\b/i.test(sql)) return;
       const key = `${sql} ${JSON.stringify(bindings ?? [])}`;
       if (store.seen.has(key)) {
         // Bindings that are ids would make each repeat a line of its own; short ones (a model name) tell repeats apart.

@@ -20,7 +20,10 @@ const log = (message: string) => console.log(`[bench] ${message}`);
 export interface Password { plain: string; hash: string }
 
 /** Figures later rows are computed from. */
-export interface Figures { hashRate: number; bareLogins: Map<number, number> }
+/** `hashRate`: measured before the logins (sizes the TOTP pool); `fullLogins`: per column and clients, for the ratios at the end. */
+export interface Figures { hashRate: number; bareLogins: Map<number, number>; fullLogins: { column: string; clients: number; rate: number }[] }
+
+export const HASH_RATIO_ROW = (c: number) => `  full logins / hash-bound, ${c} clients`;
 
 export const CPU_ROW = 'CPU ms per login, whole process (client, server, hash)';
 
@@ -95,8 +98,7 @@ export const loginSection: Section = async ({ column, database, kenpo, trace, pa
     const perVcpu = full.rate / vcpus;
     report.check(LOGIN_ROW(c), column, `${rate(full)}, ${perVcpu.toFixed(1)}/vCPU`, perVcpu >= 30);
     report.target(LOGIN_ROW(c), '≥ 30/s per vCPU');
-    report.check(`  full logins / hash-bound, ${c} clients`, column, (full.rate / figures.hashRate).toFixed(2), full.rate / figures.hashRate >= 0.85);
-    report.target(`  full logins / hash-bound, ${c} clients`, '≥ 0.85');
+    figures.fullLogins.push({ column, clients: c, rate: full.rate });
     const bare = figures.bareLogins.get(c);
     if (bare) report.set(`  full logins / bare logins, ${c} clients`, column, (full.rate / bare).toFixed(2));
     report.set('queries per full login', column, fullQueries.toFixed(1));

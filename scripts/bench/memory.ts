@@ -108,7 +108,11 @@ export async function measureMemory(
     await new Promise((resolve) => setTimeout(resolve, 1000));
     return { idleMiB, halfMiB, sessionsMiB: rssMiB(child.pid!), sessions: SESSIONS, signInsPerSecond: run.latencies.length / run.elapsed };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(env.MAIL_DIR, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,7 @@ import type { Mailer } from './mail/mailer.js';
 import { errorHandler } from './http/errors.js';
 import { koaProxyFlag, trustedForwarding } from './http/forwarded.js';
 import { securityHeaders } from './http/security-headers.js';
+import { requestCache } from './http/request-cache.js';
 import { staticAssets } from './http/static-assets.js';
 import { rememberLanguageSwitch } from './http/language-switch.js';
 import { interactionRouter } from './interactions/router.js';
@@ -53,6 +54,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const app = new Koa<UnionState>({ proxy: koaProxyFlag(config.trustProxy), keys: config.cookieKeys });
   const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), setupLinkRouter(), ...adminRouters(), recoveryRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
 
+  app.use(requestCache());
   app.use(trustedForwarding(config.trustProxy));
   app.use(errorHandler());
   app.use(securityHeaders({ https: config.baseUrl.startsWith('https:') }));

@@ -13,10 +13,18 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+function poolMax(): number {
+  const value = Number(process.env.DATABASE_POOL_MAX ?? 10);
+  if (!Number.isInteger(value) || value < 1) throw new Error('DATABASE_POOL_MAX must be a positive whole number');
+  return value;
+}
+
 /** Opens the database named by `url`: a PostgreSQL URL, or a path to an SQLite file (created on demand). */
 export function openDatabase(url: string): Database {
   if (isPostgresUrl(url)) {
-    return knex({ client: 'pg', connection: url, pool: { min: 0, max: 10 } });
+    // A request holds a connection only while its queries run: DATABASE_POOL_MAX (10) per process
+    // serves many concurrent logins; several processes together must stay under max_connections.
+    return knex({ client: 'pg', connection: url, pool: { min: 0, max: poolMax() } });
   }
   const filename = url.replace(/^sqlite:(\/\/)?/, '');
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });

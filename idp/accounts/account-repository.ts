@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../migrations/database.js';
+import { forgetReads, readOnce } from '../http/request-cache.js';
 import type { MfaMethod } from '../unions/policy.js';
 
 export interface Account {
@@ -55,6 +56,17 @@ export async function findAccount(db: Database, unionSlug: string, id: string): 
   return row && toAccount(row);
 }
 
+/**
+ * findAccount remembered for the rest of the request: oidc-provider's account look-ups and the
+ * union's prompt checks read the same account several times per authorization request.
+ */
+export function findAccountInRequest(db: Database, unionSlug: string, id: string): Promise<Account | undefined> {
+  return readOnce(`account\0${unionSlug}\0${id}`, () => findAccount(db, unionSlug, id));
+}
+
+/** An account changed: reads of it remembered in this request are stale. */
+const changed = () => forgetReads('account\0');
+
 export async function findAccountByMember(db: Database, unionSlug: string, memberId: string): Promise<Account | undefined> {
   const row = await db<AccountRow>('accounts').where({ union_slug: unionSlug, member_id: memberId }).first();
   return row && toAccount(row);
@@ -67,11 +79,39 @@ export async function passwordHashOf(db: Database, accountId: string): Promise<s
 
 /** The member's account, created (without credentials) on first need. */
 export async function ensureAccount(db: Database, unionSlug: string, memberId: string): Promise<Account> {
+  return (await ensureAccounts(db, unionSlug, [memberId])).get(memberId)!;
+}
+
+// Rows per statement in bulk writes: well under SQLite's and PostgreSQL's bound-parameter limits.
+const CHUNK = 500;
+const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** The accounts of these members, each created if the member has none yet; a few statements for any number. */
+export async function ensureAccounts(db: Database, unionSlug: string, memberIds: string[]): Promise<Map<string, Account>> {
   const now = Date.now();
-  await db('accounts')
-    .insert({ id: crypto.randomUUID(), union_slug: unionSlug, member_id: memberId, created_at: now, updated_at: now })
-    .onConflict('member_id').ignore();
-  return (await findAccountByMember(db, unionSlug, memberId))!;
+  const accounts = new Map<string, Account>();
+  for (const part of chunks(memberIds)) {
+    await db('accounts')
+      .insert(part.map((memberId) => ({ id: crypto.randomUUID(), union_slug: unionSlug, member_id: memberId, created_at: now, updated_at: now })))
+      .onConflict('member_id').ignore();
+    const rows = await db<AccountRow>('accounts').where({ union_slug: unionSlug }).whereIn('member_id', part);
+    for (const row of rows) accounts.set(row.member_id, toAccount(row));
+  }
+  return accounts;
+}
+
+/** Which of these login IDs are taken in the union (as user IDs or temporary IDs ever issued), lower-cased. */
+export async function takenLoginIds(db: Database, unionSlug: string, loginIds: string[]): Promise<Set<string>> {
+  const taken = new Set<string>();
+  for (const part of chunks(loginIds.map(normalizeLoginId))) {
+    const [accounts, temporary] = await Promise.all([
+      db('accounts').where({ union_slug: unionSlug }).whereIn('user_id', part).select('user_id'),
+      db('temporary_credentials').where({ union_slug: unionSlug }).whereIn('login_id', part).select('login_id'),
+    ]);
+    for (const row of accounts) taken.add(row.user_id);
+    for (const row of temporary) taken.add(row.login_id);
+  }
+  return taken;
 }
 
 /** Is this login ID taken in the union, as a user ID or as a temporary ID (ever issued)? */
@@ -120,16 +160,19 @@ export async function updateAccount(db: Database, accountId: string, changes: Ac
     first_login_completed_at: when(c.firstLoginCompleted),
   }).filter(([, v]) => v !== undefined));
   await db('accounts').where({ id: accountId }).update({ ...values, updated_at: now });
+  changed();
 }
 
 /** The same password under a stronger hash (rehash at login): neither its date nor its kind changes. */
 export async function replacePasswordHash(db: Database, accountId: string, passwordHash: string): Promise<void> {
   await db('accounts').where({ id: accountId }).update({ password_hash: passwordHash });
+  changed();
 }
 
 /** The account's password is a migrated member's initial password, usable until `expiresAt`. */
 export async function markInitialPassword(db: Database, accountId: string, expiresAt: number): Promise<void> {
   await db('accounts').where({ id: accountId }).update({ initial_password_expires_at: expiresAt, updated_at: Date.now() });
+  changed();
 }
 
 /** Sets the member's own user ID and password hash (migration, demo set-up, tests). */
@@ -149,6 +192,7 @@ export async function setLoginCredentials(
 export async function requestAttention(db: Database, accountId: string): Promise<void> {
   const now = Date.now();
   await db('accounts').where({ id: accountId }).update({ attention_requested_at: now, updated_at: now });
+  changed();
 }
 
 /**
@@ -158,4 +202,5 @@ export async function requestAttention(db: Database, accountId: string): Promise
 export async function revokePassword(db: Database, accountId: string): Promise<void> {
   const now = Date.now();
   await db('accounts').where({ id: accountId }).update({ password_hash: null, password_changed_at: now, updated_at: now });
+  changed();
 }

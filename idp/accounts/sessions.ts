@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import { forgetModelReads } from '../oidc/adapter.js';
 import { describeDevice } from './device-name.js';
 
 /**
@@ -102,6 +103,7 @@ async function endSessionRows(trx: Database, unionSlug: string, rows: SessionRow
   }
   await trx('oidc_models').where({ union_slug: unionSlug, model: 'Session' }).whereIn('id', rows.map((r) => r.id)).delete();
   await trx('session_devices').where({ union_slug: unionSlug }).whereIn('session_uid', rows.map((r) => r.payload.uid)).delete();
+  forgetModelReads(unionSlug);
 }
 
 /** Ends one IdP session of the member; undefined when it no longer exists. */
@@ -139,5 +141,6 @@ export async function endAllSessions(db: Database, unionSlug: string, accountId:
   const rows = await sessionRows(db, unionSlug, accountId);
   await db('oidc_models').where({ union_slug: unionSlug, account_id: accountId }).whereNot({ model: 'Client' }).delete();
   await db('session_devices').where({ union_slug: unionSlug, account_id: accountId }).delete();
+  forgetModelReads(unionSlug);
   return ended(accountId, rows);
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../migrations/database.js';
 import { hashPassword } from './password-hasher.js';
-import { ensureAccount, isLoginIdTaken } from './account-repository.js';
+import { ensureAccounts, takenLoginIds } from './account-repository.js';
 
 /** What the postcard shows. The password exists only in this object; the database keeps its hash. */
 export interface IssuedTemporaryCredentials {
@@ -26,11 +26,21 @@ export function generateTemporaryPassword(): string {
   }
 }
 
-async function generateTemporaryUserId(db: Database, unionSlug: string): Promise<string> {
-  for (;;) {
-    const candidate = `t${randomString('0123456789', 10)}`;
-    if (!(await isLoginIdTaken(db, unionSlug, candidate))) return candidate;
+const temporaryUserIdCandidate = () => `t${randomString('0123456789', 10)}`;
+
+/** `count` distinct temporary user IDs free in the union, checked a few statements at a time. */
+async function generateTemporaryUserIds(db: Database, unionSlug: string, count: number): Promise<string[]> {
+  const ids = new Set<string>();
+  while (ids.size < count) {
+    const candidates = new Set<string>();
+    while (candidates.size < count - ids.size) {
+      const candidate = temporaryUserIdCandidate();
+      if (!ids.has(candidate)) candidates.add(candidate);
+    }
+    const taken = await takenLoginIds(db, unionSlug, [...candidates]);
+    for (const candidate of candidates) if (!taken.has(candidate)) ids.add(candidate);
   }
+  return [...ids];
 }
 
 /** A fresh temporary password and its hash, made before any transaction opens: hashing is slow. */
@@ -45,33 +55,6 @@ async function prepareTemporaryPassword(): Promise<PreparedTemporaryPassword> {
 }
 
 /**
- * Stores a new temporary user ID and an already hashed password for a member, inside the caller's
- * transaction; any earlier pair stops working. The account is created if the member has none yet.
- */
-async function storeTemporaryCredentials(
-  trx: Database,
-  args: { unionSlug: string; memberId: string; validDays: number; issuedBy: string; issuedAt?: number },
-  prepared: PreparedTemporaryPassword,
-): Promise<IssuedTemporaryCredentials> {
-  const account = await ensureAccount(trx, args.unionSlug, args.memberId);
-  const now = args.issuedAt ?? Date.now();
-  await trx('temporary_credentials').where({ account_id: account.id }).whereNull('revoked_at').update({ revoked_at: now });
-  const temporaryUserId = await generateTemporaryUserId(trx, args.unionSlug);
-  const expiresAt = now + args.validDays * 24 * 60 * 60 * 1000;
-  await trx('temporary_credentials').insert({
-    id: crypto.randomUUID(),
-    union_slug: args.unionSlug,
-    account_id: account.id,
-    login_id: temporaryUserId,
-    password_hash: prepared.passwordHash,
-    issued_at: now,
-    expires_at: expiresAt,
-    issued_by: args.issuedBy,
-  });
-  return { accountId: account.id, temporaryUserId, temporaryPassword: prepared.temporaryPassword, expiresAt };
-}
-
-/**
  * Issues a new temporary user ID and password for a member; any earlier pair stops working.
  * The account is created if the member has none yet.
  */
@@ -79,21 +62,26 @@ export async function issueTemporaryCredentials(
   db: Database,
   args: { unionSlug: string; memberId: string; validDays: number; issuedBy: string },
 ): Promise<IssuedTemporaryCredentials> {
-  const prepared = await prepareTemporaryPassword();
-  return db.transaction((trx) => storeTemporaryCredentials(trx, args, prepared));
+  return issueTemporaryCredentialsBatch(db, { ...args, memberIds: [args.memberId] }, async ([issued]) => issued);
 }
 
 // Two password hashes at a time: a batch gets most of a small server's CPU without filling libuv's
 // four-thread pool, so members logging in meanwhile still get their password checked.
 const BATCH_HASH_CONCURRENCY = 2;
+// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
+const INSERT_CHUNK = 200;
 
-async function prepareTemporaryPasswords(count: number): Promise<PreparedTemporaryPassword[]> {
+/** How far a batch is: every password hashed (`hashing`), then every pair written (`writing`). */
+export interface BatchProgress { phase: 'hashing' | 'writing'; done: number; total: number }
+
+async function prepareTemporaryPasswords(count: number, onHashed: (done: number) => void): Promise<PreparedTemporaryPassword[]> {
   const prepared: PreparedTemporaryPassword[] = new Array(count);
-  let next = 0;
+  let [next, done] = [0, 0];
   const worker = async () => {
     while (next < count) {
       const i = next++;
       prepared[i] = await prepareTemporaryPassword();
+      onHashed(++done);
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_HASH_CONCURRENCY, count) }, worker));
@@ -102,22 +90,39 @@ async function prepareTemporaryPasswords(count: number): Promise<PreparedTempora
 
 /**
  * Issues temporary credentials for many members at once, all or nothing. Every password is hashed
- * first; then one transaction writes every pair and hands them to `deliver` (which makes the
- * postcards) before it commits: the passwords exist only in what `deliver` returns, so if writing or
- * delivering fails, nothing is issued and no earlier pair is revoked. The batch shares one issue time
- * and so one expiry date; `deliver` gets the pairs in the order of `memberIds`.
+ * first (off the event loop); then one transaction writes every pair, a few statements for the whole
+ * batch, and hands them to `deliver` (which makes the postcards) before it commits: the passwords
+ * exist only in what `deliver` returns, so if writing or delivering fails, nothing is issued and no
+ * earlier pair is revoked. The batch shares one issue time and so one expiry date; `deliver` gets the
+ * pairs in the order of `memberIds`.
  */
 export async function issueTemporaryCredentialsBatch<T>(
   db: Database,
   args: { unionSlug: string; memberIds: string[]; validDays: number; issuedBy: string },
   deliver: (issued: IssuedTemporaryCredentials[], issuedAt: number) => Promise<T>,
+  onProgress: (progress: BatchProgress) => void = () => {},
 ): Promise<T> {
-  const prepared = await prepareTemporaryPasswords(args.memberIds.length);
+  const total = args.memberIds.length;
+  const prepared = await prepareTemporaryPasswords(total, (done) => onProgress({ phase: 'hashing', done, total }));
   return db.transaction(async (trx) => {
+    onProgress({ phase: 'writing', done: 0, total });
     const issuedAt = Date.now();
-    const issued: IssuedTemporaryCredentials[] = [];
-    for (const [i, memberId] of args.memberIds.entries()) {
-      issued.push(await storeTemporaryCredentials(trx, { ...args, memberId, issuedAt }, prepared[i]));
+    const expiresAt = issuedAt + args.validDays * 24 * 60 * 60 * 1000;
+    const accounts = await ensureAccounts(trx, args.unionSlug, args.memberIds);
+    const accountIds = args.memberIds.map((memberId) => accounts.get(memberId)!.id);
+    for (let i = 0; i < accountIds.length; i += INSERT_CHUNK) {
+      await trx('temporary_credentials').whereIn('account_id', accountIds.slice(i, i + INSERT_CHUNK)).whereNull('revoked_at').update({ revoked_at: issuedAt });
+    }
+    const userIds = await generateTemporaryUserIds(trx, args.unionSlug, total);
+    const issued = accountIds.map((accountId, i): IssuedTemporaryCredentials => ({
+      accountId, temporaryUserId: userIds[i], temporaryPassword: prepared[i].temporaryPassword, expiresAt,
+    }));
+    for (let i = 0; i < total; i += INSERT_CHUNK) {
+      await trx('temporary_credentials').insert(issued.slice(i, i + INSERT_CHUNK).map((pair, j) => ({
+        id: crypto.randomUUID(), union_slug: args.unionSlug, account_id: pair.accountId, login_id: pair.temporaryUserId,
+        password_hash: prepared[i + j].passwordHash, issued_at: issuedAt, expires_at: expiresAt, issued_by: args.issuedBy,
+      })));
+      onProgress({ phase: 'writing', done: Math.min(total, i + INSERT_CHUNK), total });
     }
     return deliver(issued, issuedAt);
   });

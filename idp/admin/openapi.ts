@@ -91,8 +91,19 @@ export function openApiDocument(issuer: string) {
           requestBody: { required: true, ...json({ type: 'object', required: ['memberIds'], additionalProperties: false, properties: { memberIds: { type: 'array', minItems: 1, maxItems: 1000, uniqueItems: true, items: { type: 'string', format: 'uuid' } } } }) },
           responses: {
             200: {
-              description: 'issued; the file is named postcards-<slug>-<yyyymmdd>.zip (Content-Disposition)',
-              content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } },
+              description: 'issued; the file is named postcards-<slug>-<yyyymmdd>.zip (Content-Disposition). With `Accept: application/x-ndjson` the answer streams instead, one JSON object a line: `progress` lines (phase `hashing`, then `writing`, then `rendering`, each with done/total, at most every 0.5 s per phase) and last either `result` (the zip, base64) or `error` (nothing was issued). Validation errors still come as 400 before the stream starts; an admin client that disconnects before the files are ready issues nothing.',
+              content: {
+                'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } },
+                'application/x-ndjson': {
+                  schema: {
+                    oneOf: [
+                      { type: 'object', required: ['type', 'phase', 'done', 'total'], properties: { type: { const: 'progress' }, phase: { type: 'string', enum: ['hashing', 'writing', 'rendering'] }, done: { type: 'integer' }, total: { type: 'integer' } } },
+                      { type: 'object', required: ['type', 'filename', 'contentType', 'zipBase64'], properties: { type: { const: 'result' }, filename: { type: 'string' }, contentType: { const: 'application/zip' }, zipBase64: { type: 'string', contentEncoding: 'base64' } } },
+                      { type: 'object', required: ['type', 'error'], properties: { type: { const: 'error' }, error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } } },
+                    ],
+                  },
+                },
+              },
             },
             400: error, 401: error, 403: error,
           },

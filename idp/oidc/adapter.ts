@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
+import { forgetReads, readOnce } from '../http/request-cache.js';
 import type { SecretBox } from '../security/encryption.js';
 
 const TABLE = 'oidc_models';
@@ -19,6 +20,21 @@ const SEALED_MODELS = new Set(['Client', 'Interaction']);
 const RAW_ID_MODELS = new Set(['Client', 'Grant']);
 
 const idKeys = new WeakMap<SecretBox, Buffer>();
+
+/**
+ * How long a process answers Client look-ups from memory (every authorization and token request
+ * needs the client). A client changed elsewhere (client:create in another process, another IdP
+ * process sharing the database) is seen by every process within this bound; a change through this
+ * process's adapter is seen at once.
+ */
+export const CLIENT_CACHE_MS = 10_000;
+const clientRows = new WeakMap<Database, Map<string, { row: Promise<Row | undefined>; until: number }>>();
+
+function clientCache(db: Database) {
+  let cache = clientRows.get(db);
+  if (!cache) clientRows.set(db, cache = new Map());
+  return cache;
+}
 
 /**
  * The row id an instance is stored under. Every other id is a bearer secret (token values, codes, the
@@ -72,6 +88,30 @@ export class KnexAdapter implements Adapter {
     return this.db(TABLE).where({ union_slug: this.unionSlug, model: this.model });
   }
 
+  /** Prefix of this model's remembered reads in the current request. */
+  private get readKey(): string {
+    return `oidc\0${this.unionSlug}\0${this.model}\0`;
+  }
+
+  /** This model's rows changed: forget what this request and (for clients) this process remembered of them. */
+  private changed(storedId: string): void {
+    forgetReads(this.readKey);
+    if (this.model === 'Client') clientCache(this.db).delete(`${this.unionSlug}\0${storedId}`);
+  }
+
+  private readRow(where: Record<string, string>): Promise<Row | undefined> {
+    const read = () => readOnce(`${this.readKey}${JSON.stringify(where)}`, async () => (await this.rows().where(where).first()) as Row | undefined);
+    if (this.model !== 'Client' || !where.id) return read();
+    const cache = clientCache(this.db);
+    const key = `${this.unionSlug}\0${where.id}`;
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const row = read();
+    cache.set(key, { row, until: Date.now() + CLIENT_CACHE_MS });
+    row.catch(() => cache.delete(key));
+    return row;
+  }
+
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const json = JSON.stringify(this.hashed ? withoutJti(payload) : payload);
     const values = {
@@ -86,10 +126,11 @@ export class KnexAdapter implements Adapter {
       .insert({ union_slug: this.unionSlug, model: this.model, id: this.key(id), ...values })
       .onConflict(['union_slug', 'model', 'id'])
       .merge(values);
+    this.changed(this.key(id));
   }
 
   private async findWhere(where: Record<string, string>): Promise<AdapterPayload | undefined> {
-    const row: Row | undefined = await this.rows().where(where).first();
+    const row = await this.readRow(where);
     if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) return undefined;
     const json = SEALED_MODELS.has(this.model) ? this.box.open(row.payload) : row.payload;
     const payload = JSON.parse(json) as AdapterPayload;
@@ -116,15 +157,23 @@ export class KnexAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     await this.rows().where({ id: this.key(id) }).update({ consumed_at: Date.now() });
+    this.changed(this.key(id));
   }
 
   async destroy(id: string): Promise<void> {
     await this.rows().where({ id: this.key(id) }).delete();
+    this.changed(this.key(id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.db(TABLE).where({ union_slug: this.unionSlug, grant_id: grantId }).delete();
+    forgetModelReads(this.unionSlug); // every model's rows of the grant
   }
+}
+
+/** Rows of a union's models were deleted around the adapter (sessions ended): this request's reads of them are stale. */
+export function forgetModelReads(unionSlug: string): void {
+  forgetReads(`oidc\0${unionSlug}\0`);
 }
 
 /** Deletes expired artifacts; run periodically so the table does not grow without bound. */

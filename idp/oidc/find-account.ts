@@ -2,13 +2,13 @@ import type { Account as OidcAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { supportedLocale } from '../../i18n/locale.js';
 import { RESOURCES } from './resources.js';
 import type { Database } from '../../migrations/database.js';
-import { findAccount } from '../accounts/account-repository.js';
+import { findAccountInRequest } from '../accounts/account-repository.js';
 import { findMember } from '../members/member-repository.js';
 
 /** Resolves an OIDC subject (the account id) to its claims, within one union only. */
 export function accountFinder(db: Database, unionSlug: string) {
   return async (_ctx: KoaContextWithOIDC, sub: string): Promise<OidcAccount | undefined> => {
-    const account = await findAccount(db, unionSlug, sub);
+    const account = await findAccountInRequest(db, unionSlug, sub);
     if (!account) return undefined;
     return {
       accountId: account.id,
@@ -36,7 +36,7 @@ export function accountFinder(db: Database, unionSlug: string) {
 export function householdClaims(db: Database, unionSlug: string) {
   return async (_ctx: KoaContextWithOIDC, token: { accountId?: string; aud?: unknown; kind: string }) => {
     if (token.kind !== 'AccessToken' || token.aud !== RESOURCES.portal || !token.accountId) return undefined;
-    const account = await findAccount(db, unionSlug, token.accountId);
+    const account = await findAccountInRequest(db, unionSlug, token.accountId);
     const member = account && await findMember(db, unionSlug, account.memberId);
     if (!member) return undefined;
     return {

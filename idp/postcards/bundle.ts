@@ -7,8 +7,9 @@ import { postcardsCsv } from './csv.js';
 import { postcardsPdf } from './pdf.js';
 import { dateCompact, type PostcardBatch } from './postcard.js';
 
-export async function postcardBundle(batch: PostcardBatch): Promise<Buffer> {
-  const pdf = await postcardsPdf(batch);
+/** The zip; `onPage` hears how many postcards of the PDF are drawn. */
+export async function postcardBundle(batch: PostcardBatch, onPage?: (done: number) => void): Promise<Buffer> {
+  const pdf = await postcardsPdf(batch, onPage);
   const csv = postcardsCsv(batch);
   // The PDF's streams are compressed already; entries are dated by the batch, not the clock.
   return Buffer.from(zipSync({

@@ -3,6 +3,7 @@
  * given, ready for a printer or a print shop. Everything is vector (text in the embedded Japanese font,
  * the QR code as filled squares), so it prints sharp at any resolution.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { loadPdfFont, registerPdfFont, renderPdf } from '../../portal/exports/pdf-font.js';
@@ -43,20 +44,30 @@ async function useFonts(doc: PDFKit.PDFDocument): Promise<string> {
   }
 }
 
-/** The QR code's dark modules as one filled path, a rectangle per horizontal run (no seams between squares). */
-function drawQrCode(doc: PDFKit.PDFDocument, url: string): void {
+/** A horizontal run of dark QR modules: row, first column, length. */
+type QrRun = [row: number, col: number, length: number];
+
+/** The QR code of `url` as runs of dark modules, worked out once per batch (every card has the same URL). */
+function qrRuns(url: string): { size: number; runs: QrRun[] } {
   const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
-  const { x, y, size } = POSTCARD_LAYOUT.qr;
-  const module = mm(size) / modules.size;
+  const runs: QrRun[] = [];
   for (let row = 0; row < modules.size; row += 1) {
     let col = 0;
     while (col < modules.size) {
       if (!modules.get(row, col)) { col += 1; continue; }
       const start = col;
       while (col < modules.size && modules.get(row, col)) col += 1;
-      doc.rect(mm(x) + start * module, mm(y) + row * module, (col - start) * module, module);
+      runs.push([row, start, col - start]);
     }
   }
+  return { size: modules.size, runs };
+}
+
+/** The QR code as one filled path, a rectangle per horizontal run (no seams between squares). */
+function drawQrCode(doc: PDFKit.PDFDocument, qr: ReturnType<typeof qrRuns>): void {
+  const { x, y, size } = POSTCARD_LAYOUT.qr;
+  const module = mm(size) / qr.size;
+  for (const [row, col, length] of qr.runs) doc.rect(mm(x) + col * module, mm(y) + row * module, length * module, module);
   doc.fillColor('black').fill();
 }
 
@@ -73,7 +84,7 @@ function write(doc: PDFKit.PDFDocument, value: string, { x, y, width, size, font
   doc.font(font).fontSize(size).fillColor('black').text(value, mm(x), mm(y), { ...options, width: mm(width) });
 }
 
-function drawPostcard(doc: PDFKit.PDFDocument, batch: PostcardBatch, card: Postcard, mono: string): void {
+function drawPostcard(doc: PDFKit.PDFDocument, batch: PostcardBatch, card: Postcard, mono: string, qrCode: ReturnType<typeof qrRuns>): void {
   const { margin, width, qr } = POSTCARD_LAYOUT;
   const full = { x: margin, width: width - 2 * margin };
 
@@ -83,7 +94,7 @@ function drawPostcard(doc: PDFKit.PDFDocument, batch: PostcardBatch, card: Postc
   write(doc, `${card.nameKanji} 様`, { ...full, y: margin + 18, size: 12, height: mm(6), ellipsis: true });
   write(doc, INTRO, { ...full, y: margin + 27, size: 8, lineGap: 1.5 });
 
-  drawQrCode(doc, batch.url);
+  drawQrCode(doc, qrCode);
   const beside = { x: qr.x + qr.size + 5, width: width - margin - (qr.x + qr.size + 5) };
   write(doc, 'アクセスURL', { ...beside, y: qr.y + 1, size: 7.5 });
   write(doc, batch.url, { ...beside, y: qr.y + 6, size: 8.5, height: mm(qr.size - 15), ellipsis: true });
@@ -102,8 +113,10 @@ function drawPostcard(doc: PDFKit.PDFDocument, batch: PostcardBatch, card: Postc
   write(doc, KEEP_SECRET, { ...full, y: box.y + box.height + 18, size: 7 });
 }
 
-/** One page per postcard, collected into a Buffer. */
-export async function postcardsPdf(batch: PostcardBatch): Promise<Buffer> {
+const PAGES_PER_TURN = 10; // about 50-100 ms of drawing
+
+/** One page per postcard, collected into a Buffer; `onPage` hears how many pages are drawn. */
+export async function postcardsPdf(batch: PostcardBatch, onPage: (done: number) => void = () => {}): Promise<Buffer> {
   const doc = new PDFDocument({
     size: [mm(POSTCARD_LAYOUT.width), mm(POSTCARD_LAYOUT.height)],
     margin: 0,
@@ -119,9 +132,13 @@ export async function postcardsPdf(batch: PostcardBatch): Promise<Buffer> {
   });
   return renderPdf(doc, async () => {
     const mono = await useFonts(doc);
-    for (const card of batch.postcards) {
+    const qrCode = qrRuns(batch.url);
+    for (const [i, card] of batch.postcards.entries()) {
       doc.addPage();
-      drawPostcard(doc, batch, card, mono);
+      drawPostcard(doc, batch, card, mono, qrCode);
+      onPage(i + 1);
+      // Drawing is on the event loop: a pause every few pages keeps the IdP answering logins meanwhile.
+      if ((i + 1) % PAGES_PER_TURN === 0) await yieldToEventLoop();
     }
   });
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -5,13 +6,22 @@ import { isPostgresUrl } from '../../migrations/database.js';
 import { createScratchDatabase } from '../../migrations/scratch-database.js';
 
 /** Shared by the benchmarks: settings from the environment, a scratch database, timed concurrent loops. */
-export const concurrency = Math.max(1, Number(process.env.BENCH_CONCURRENCY) || 4);
+/** BENCH_CONCURRENCY: one number, or a list (`bench:login` measures logins at each; default 4,16). */
+export const concurrencies = (process.env.BENCH_CONCURRENCY ?? '4,16').split(',').map((n) => Math.max(1, Number(n) || 4));
+export const concurrency = concurrencies[0];
 export const seconds = Math.max(1, Number(process.env.BENCH_SECONDS) || 10);
+/** The databases to benchmark in one run (`bench:login`): BENCH_DATABASES=sqlite,postgres. */
+export const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',').map((d) => d.trim()).filter(Boolean);
+
+/** PostgreSQL server the benchmarks create their databases on: DATABASE_URL when it names one. */
+export const postgresAdminUrl = () => {
+  const url = process.env.DATABASE_URL;
+  return url && isPostgresUrl(url) ? url : 'postgres://postgres@127.0.0.1:5432/postgres';
+};
 
 /** A fresh database: SQLite by default, or a new database on the server DATABASE_URL names. */
-export async function createDatabase() {
-  const adminUrl = process.env.DATABASE_URL;
-  const postgres = adminUrl && isPostgresUrl(adminUrl) ? adminUrl : undefined;
+export async function createDatabase(kind: 'sqlite' | 'postgres' = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? 'postgres' : 'sqlite') {
+  const postgres = kind === 'postgres' ? postgresAdminUrl() : undefined;
   const scratch = await createScratchDatabase('kenpo_bench', postgres);
   return { ...scratch, kind: postgres ? `postgres (${new URL(scratch.url).host}${new URL(scratch.url).pathname})` : 'sqlite (temp file)' };
 }
@@ -28,14 +38,16 @@ export async function closeServer(server: http.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export interface Run { latencies: number[]; elapsed: number; errors: unknown[] }
+/** `cpuMs`: CPU time of the whole process meanwhile (every thread: server, client, hashing). */
+export interface Run { latencies: number[]; elapsed: number; errors: unknown[]; cpuMs: number }
 
-/** Runs `task(worker)` in `concurrency` loops for `ms`, recording each completion's latency. */
-export async function runFor(ms: number, task: (worker: number) => Promise<void>): Promise<Run> {
-  const run: Run = { latencies: [], elapsed: 0, errors: [] };
+/** Runs `task(worker)` in `clients` concurrent loops for `ms` (or until `done`), recording each completion's latency. */
+export async function runFor(ms: number, task: (worker: number) => Promise<unknown>, clients = concurrency, done?: () => boolean): Promise<Run> {
+  const run: Run = { latencies: [], elapsed: 0, errors: [], cpuMs: 0 };
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (performance.now() < start + ms) {
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: clients }, async (_, worker) => {
+    while (performance.now() < start + ms && !done?.()) {
       const t0 = performance.now();
       try {
         await task(worker);
@@ -47,6 +59,8 @@ export async function runFor(ms: number, task: (worker: number) => Promise<void>
     }
   }));
   run.elapsed = (performance.now() - start) / 1000; // includes the tail of in-flight tasks, as they count
+  const used = process.cpuUsage(cpu);
+  run.cpuMs = (used.user + used.system) / 1000;
   return run;
 }
 
@@ -55,7 +69,11 @@ export function summarize(...runs: Run[]) {
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
   const elapsed = runs.reduce((sum, r) => sum + r.elapsed, 0);
-  return { count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors: runs.flatMap((r) => r.errors) };
+  const cpuMs = runs.reduce((sum, r) => sum + r.cpuMs, 0);
+  return {
+    count: latencies.length, rate: latencies.length / elapsed, p50: pct(0.5), p95: pct(0.95), errors: runs.flatMap((r) => r.errors),
+    cpuMsPerOp: cpuMs / Math.max(1, latencies.length),
+  };
 }
 
 /** The machine, for the report. */
@@ -68,4 +86,44 @@ export const machine = (): [string, string][] => [
 export function printTable(rows: [string, string][]): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`);
+}
+
+/**
+ * Counts the database queries (knex 'query' events) and, per HTTP request, notices a read sent
+ * twice with the same SQL and bindings: a request should ask the database each thing once.
+ */
+export class QueryTrace {
+  total = 0;
+  /** Print every query with its request (BENCH_TRACE=1 turns it on for the warm-up logins). */
+  verbose = false;
+  /** "METHOD /path → SQL" of each repeat seen, with how often. */
+  readonly repeats = new Map<string, number>();
+  private readonly request = new AsyncLocalStorage<{ label: string; seen: Set<string> }>();
+
+  constructor(db: { on(event: 'query', listener: (q: { sql: string; bindings?: unknown[] }) => void): unknown }) {
+    db.on('query', ({ sql, bindings }) => {
+      this.total += 1;
+      const store = this.request.getStore();
+      if (this.verbose) console.log(`[query] ${store?.label ?? '(outside a request)'} → ${sql}`);
+      // Reads only: a write done twice (two audit entries, two transactions) is two things, not one asked twice.
+      if (!store || !/^\s*select\b/i.test(sql)) return;
+      const key = `${sql} ${JSON.stringify(bindings ?? [])}`;
+      if (store.seen.has(key)) {
+        // Bindings that are ids would make each repeat a line of its own; short ones (a model name) tell repeats apart.
+        const shown = (bindings ?? []).map((b) => (typeof b === 'string' && b.length > 20 ? '…' : b));
+        const label = `${store.label} → ${sql} ${JSON.stringify(shown)}`;
+        this.repeats.set(label, (this.repeats.get(label) ?? 0) + 1);
+      }
+      store.seen.add(key);
+    });
+  }
+
+  /** Wraps a request listener so each request's queries are told apart. */
+  wrap(listener: http.RequestListener): http.RequestListener {
+    return (req, res) => {
+      // Ids in paths (interaction uids) would make every request a label of its own.
+      const path = (req.url ?? '').split('?')[0].replace(/\/[A-Za-z0-9_-]{16,}/g, '/:id');
+      this.request.run({ label: `${req.method} ${path}`, seen: new Set() }, () => listener(req, res));
+    };
+  }
 }

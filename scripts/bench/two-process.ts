@@ -15,7 +15,7 @@ import { saveUnion } from '../../idp/unions/union-repository.js';
 import { isPostgresUrl } from '../../migrations/database.js';
 import { createScratchDatabase } from '../../migrations/scratch-database.js';
 import { createIdpCluster } from '../local-cluster/program-process.js';
-import { concurrency as defaultConcurrency, machine, printTable, seconds as defaultSeconds, summarize, type Run } from './harness.js';
+import { concurrency as defaultConcurrency, machine, printTable, runFor, seconds as defaultSeconds, summarize } from './harness.js';
 
 /**
  * `npm run bench:two-process`: the production IdP (`node dist/idp/main.js`) as one process, then as
@@ -105,26 +105,6 @@ async function clientCredentials(issuer: string, client: RegisteredClient): Prom
   if (!((await response.json()) as { access_token?: string }).access_token) throw new Error(`token endpoint answered ${response.status}`);
 }
 
-/** `task` in `concurrency` loops for `ms`; a loop stops at its first error (one is enough to report). */
-async function timed(concurrency: number, ms: number, task: (worker: number, i: number) => Promise<void>): Promise<Run> {
-  const run: Run = { latencies: [], elapsed: 0, errors: [] };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    for (let i = 0; performance.now() < start + ms; i += 1) {
-      const t0 = performance.now();
-      try {
-        await task(worker, i);
-        run.latencies.push(performance.now() - t0);
-      } catch (err) {
-        run.errors.push(err);
-        return;
-      }
-    }
-  }));
-  run.elapsed = (performance.now() - start) / 1000;
-  return run;
-}
-
 /** `processes` IdP processes on a fresh PostgreSQL database: logins/s and client-credentials tokens/s. */
 export async function measureIdpProcesses(options: { postgresAdminUrl: string; processes: number; concurrency: number; seconds: number }): Promise<ScaleOutFigures> {
   const database = await createScratchDatabase('kenpo_bench', options.postgresAdminUrl);
@@ -161,8 +141,9 @@ export async function measureIdpProcesses(options: { postgresAdminUrl: string; p
     }
     const before = [...(cluster.proxy?.connections ?? [])];
     const ms = options.seconds * 1000;
-    const logins = summarize(await timed(options.concurrency, ms, (w, i) => passwordLogin(issuer, rp, `scale-${(w * 7919 + i) % MEMBERS}`)));
-    const tokens = summarize(await timed(options.concurrency, ms, () => clientCredentials(issuer, machineClient)));
+    const nth = Array.from({ length: options.concurrency }, () => 0); // each client walks its own members
+    const logins = summarize(await runFor(ms, (w) => passwordLogin(issuer, rp, `scale-${(w * 7919 + nth[w]++) % MEMBERS}`), options.concurrency));
+    const tokens = summarize(await runFor(ms, () => clientCredentials(issuer, machineClient), options.concurrency));
     const spread = cluster.proxy?.connections.map((n, i) => n - before[i]);
     return { processes: options.processes, logins, tokens, spread };
   } finally {

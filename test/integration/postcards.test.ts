@@ -277,3 +277,62 @@ describe('refusals issue nothing', () => {
     expect(denied.length).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('an admin client that asks for progress (Accept: application/x-ndjson)', () => {
+  type Event = { type: string; phase?: string; done?: number; total?: number; filename?: string; zipBase64?: string; error?: { code: string } };
+  async function streamed(memberIds: string[]) {
+    const response = await fetch(`${alpha.issuer}/admin/v1/postcards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/x-ndjson', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ memberIds }),
+    });
+    const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Event);
+    return { response, lines };
+  }
+
+  test('sees each phase advance to the whole batch, then gets the same zip as the last line', async () => {
+    const members = [await createMember(alpha), await createMember(alpha), await createMember(alpha)];
+    const { response, lines } = await streamed(members.map((m) => m.id));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+
+    const progress = lines.slice(0, -1);
+    expect(progress.every((e) => e.type === 'progress' && e.total === 3 && e.done! <= 3)).toBe(true);
+    const phases = [...new Set(progress.map((e) => e.phase))];
+    expect(phases).toEqual(['hashing', 'writing', 'rendering']);
+    for (const phase of phases) {
+      const done = progress.filter((e) => e.phase === phase).map((e) => e.done!);
+      expect(done).toEqual([...done].sort((a, b) => a - b));
+      expect(done.at(-1)).toBe(3);
+    }
+
+    const result = lines.at(-1)!;
+    expect(result).toMatchObject({ type: 'result', filename: expect.stringMatching(/^postcards-alpha-\d{8}\.zip$/) });
+    const zip = unzipSync(new Uint8Array(Buffer.from(result.zipBase64!, 'base64')));
+    const [, ...cards] = parseCsv(Buffer.from(zip['postcards.csv']).toString('utf8').slice(1));
+    expect(cards.map((c) => c[1])).toEqual(members.map((m) => m.bango));
+    const union = (await findUnion(stack.database.db, 'alpha'))!;
+    expect(await loginWithPassword({ db: stack.database.db, mailer: stack.idp.mailer }, union, { loginId: cards[2][4], password: cards[2][5], ip: '127.0.0.1' })).toMatchObject({ ok: true });
+  });
+
+  test('a batch that fails ends with an error line and issues nothing', async () => {
+    const member = await createMember(alpha);
+    const before = await countTemporaryCredentials();
+    const saved = process.env.PDF_FONT_PATH;
+    process.env.PDF_FONT_PATH = tmp.file('no-such-font.ttf'); // the IdP runs in this process
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const { response, lines } = await streamed([member.id]);
+      expect(response.status).toBe(200); // the stream had begun; its last line tells the outcome
+      expect(lines.at(-1)).toEqual({ type: 'error', error: { code: 'server_error', message: expect.any(String) } });
+      expect(JSON.stringify(lines)).not.toMatch(/PdfFontError|no-such-font/);
+    } finally {
+      logged.mockRestore();
+      if (saved === undefined) delete process.env.PDF_FONT_PATH; else process.env.PDF_FONT_PATH = saved;
+    }
+    expect(await countTemporaryCredentials()).toBe(before);
+    const failures = await stack.database.db('audit_log').where({ action: 'admin.postcards.issue', outcome: 'failure' });
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+  });
+});

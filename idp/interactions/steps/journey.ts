@@ -1,6 +1,6 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../../../migrations/database.js';
-import { findAccount, updateAccount, type Account } from '../../accounts/account-repository.js';
+import { findAccountInRequest, updateAccount, type Account } from '../../accounts/account-repository.js';
 import { retireTemporaryCredentials } from '../../accounts/temporary-credentials.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { Mailer } from '../../mail/mailer.js';
@@ -33,7 +33,7 @@ export async function loadStepContext(
   union: Union,
   accountId: string,
 ): Promise<StepContext | undefined> {
-  const account = await findAccount(deps.db, union.slug, accountId);
+  const account = await findAccountInRequest(deps.db, union.slug, accountId);
   const member = account && await findMember(deps.db, union.slug, account.memberId);
   return account && member ? { ...deps, union, account, member } : undefined;
 }
@@ -111,7 +111,7 @@ export function interactionPolicyFor(union: Union, db: Database) {
     { name: MFA_PROMPT, requestable: false },
     new Check('second_factor_needed', 'a second factor (or its set-up) is needed', async (ctx: KoaContextWithOIDC) => {
       const accountId = ctx.oidc.session?.accountId;
-      const account = accountId ? await findAccount(db, union.slug, accountId) : undefined;
+      const account = accountId ? await findAccountInRequest(db, union.slug, accountId) : undefined;
       if (!account) return Check.NO_NEED_TO_PROMPT;
       return (await nextStepFor(ctx, db, union, account)).kind === 'satisfied' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),

@@ -3,6 +3,7 @@ import { findAccount } from '../../idp/accounts/account-repository.js';
 import { loginWithPassword } from '../../idp/accounts/password-login.js';
 import { announceFactorChange } from '../../idp/mfa/factor-notice.js';
 import { findUnion } from '../../idp/unions/union-repository.js';
+import { postRecoveryForm } from '../helpers/journeys.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -27,20 +28,10 @@ async function member(userId: string, language?: 'ja' | 'en') {
   return { accountId, email: `${userId}@example.jp` };
 }
 
-/**
- * Asks for a password reset (or the user ID) as a browser would: the form's cookie and CSRF token,
- * and whatever the browser says about its language (Accept-Language, or `?lang=` on the form's page).
- */
+/** A recovery request from a browser that says what it can about its language (Accept-Language, or `?lang=` on the form's page). */
 async function requestRecovery(path: 'password' | 'user-id', fields: Record<string, string>, browser: { acceptLanguage?: string; lang?: string } = {}) {
   const headers: Record<string, string> = browser.acceptLanguage ? { 'accept-language': browser.acceptLanguage } : {};
-  const form = await fetch(`${recoveryUrl(path)}${browser.lang ? `?lang=${browser.lang}` : ''}`, { headers });
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1];
-  const response = await fetch(recoveryUrl(path), {
-    method: 'POST', redirect: 'manual',
-    headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, ...fields }),
-  });
+  const response = await postRecoveryForm(`${recoveryUrl(path)}${browser.lang ? `?lang=${browser.lang}` : ''}`, fields, headers);
   expect(response.status).toBe(200);
 }
 

@@ -112,7 +112,7 @@ export function openApiDocument(issuer: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       responses: {
-        Error: { description: 'error', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
+        Error: { description: 'An error: `code` is stable; `message` (and each detail\'s) is English, or Japanese when the request says `Accept-Language: ja`', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
       },
       schemas: {
         Member: {

@@ -10,7 +10,9 @@ import { consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, type
 import { hashPassword } from '../accounts/password-hasher.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Mailer } from '../mail/mailer.js';
-import { composeMail } from '../mail/templates.js';
+import { composeMail, mailRecipient } from '../mail/templates.js';
+import { idpText, type IdpSaid, type IdpText } from '../i18n/text.js';
+import type { Locale } from '../../i18n/locale.js';
 import { findMember } from '../members/member-repository.js';
 import type { FactorCheck, MfaContext } from '../mfa/context.js';
 import { findCredential, listCredentials } from '../mfa/credentials.js';
@@ -44,6 +46,8 @@ export interface ConsoleDeps {
   dataKey: Buffer;
   /** See MfaContext.legacyCodeKey. */
   legacyCodeKey: string;
+  /** The page's language: the member's mails are in it unless they chose one (言語). */
+  locale: Locale;
 }
 
 export const EMAIL_CHANGE_MINUTES = 30;
@@ -58,13 +62,22 @@ export const INVALID_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
 const audit = (deps: ConsoleDeps, action: string, outcome: 'success' | 'failure' | 'denied' = 'success', detail?: Record<string, unknown>) =>
   recordAudit(deps.db, { unionSlug: deps.union.slug, actor: `member:${deps.account.id}`, action, target: deps.account.id, outcome, ip: deps.ip, detail });
 
-/** A notice from the union's info@ sender; a failing SMTP server never fails the change itself. */
-async function notify(db: { union: Union; mailer: Mailer }, to: string | null, subject: string, lines: string[]): Promise<void> {
-  if (!to) return;
+/**
+ * A notice from the union's info@ sender, in the member's language (`lines` says it in the one
+ * chosen); a failing SMTP server never fails the change itself.
+ */
+async function notify(
+  deps: { union: Union; mailer: Mailer; locale: Locale },
+  member: { email: string | null; language: string | null },
+  subject: IdpSaid,
+  lines: (t: IdpText['t']) => string[],
+): Promise<void> {
+  if (!member.email) return;
   try {
-    await db.mailer.send(await composeMail(db.union, 'info', to, 'account-notice', subject, { lines }));
+    const to = mailRecipient(member.email, member.language, deps.locale);
+    await deps.mailer.send(await composeMail(deps.union, 'info', to, 'account-notice', subject, { lines: lines(idpText(to.locale).t) }));
   } catch (err) {
-    console.warn(`[account:${db.union.slug}] notice mail failed`, (err as Error).message);
+    console.warn(`[account:${deps.union.slug}] notice mail failed`, (err as Error).message);
   }
 }
 
@@ -80,9 +93,9 @@ export async function changePassword(deps: ConsoleDeps, form: { password: string
   let ended = 0;
   if (form.signOutEverywhere) ended = await signOutOthers(deps, 'password_changed');
   await audit(deps, 'account.password.changed', 'success', { signedOutOthers: form.signOutEverywhere, endedSessions: ended });
-  await notify(deps, deps.account.email, 'パスワード変更のお知らせ', [
-    `${deps.union.name} Webサービスのパスワードが変更されました（アカウント管理の「ログイン方法変更」から）。`,
-    ...(form.signOutEverywhere ? ['他のすべてのデバイスからサインアウトしました。'] : []),
+  await notify(deps, deps.account, 'mail.passwordChanged.subject', (t) => [
+    t('mail.passwordChanged.inConsole', { union: deps.union.name }),
+    ...(form.signOutEverywhere ? [t('mail.passwordChanged.signedOutOthers')] : []),
   ]);
   return { errors: undefined };
 }
@@ -126,7 +139,7 @@ async function mfaContext(deps: ConsoleDeps): Promise<MfaContext> {
   return {
     db: deps.db, union: deps.union, account: deps.account, member, mailer: deps.mailer, box: new SecretBox(deps.dataKey),
     // Challenges are bound to this console session instead of an oidc-provider interaction.
-    interactionUid: `console:${deps.session.id}`, issuerUrl: deps.issuerUrl, legacyCodeKey: deps.legacyCodeKey,
+    interactionUid: `console:${deps.session.id}`, issuerUrl: deps.issuerUrl, legacyCodeKey: deps.legacyCodeKey, locale: deps.locale,
   };
 }
 
@@ -253,6 +266,8 @@ export interface EmailLinkDeps {
   union: Union;
   provider: Provider;
   ip: string;
+  /** The page's language: the member's mails are in it unless they chose one (言語). */
+  locale: Locale;
 }
 
 /** 「心当たりがない場合」 in the mail to the old address stays usable this long. */
@@ -281,11 +296,11 @@ export async function requestEmailChange(deps: ConsoleDeps, typed: string) {
       unionSlug: deps.union.slug, accountId: deps.account.id, purpose: 'revert_email_change', ttlMs: EMAIL_REVERT_DAYS * 86_400_000,
       payload: { from: old, to: email, change: link.id }, supersede: false,
     });
-    await deps.mailer.send(await composeMail(deps.union, 'info', old, 'email-change-requested', 'メールアドレス変更受付のお知らせ', {
+    await deps.mailer.send(await composeMail(deps.union, 'info', mailRecipient(old, deps.account.language, deps.locale), 'email-change-requested', 'mail.emailChangeRequested.subject', {
       newEmail: email, link: `${deps.issuerUrl}/account/email/revert/${revert.token}`, validDays: EMAIL_REVERT_DAYS,
     }));
   }
-  await deps.mailer.send(await composeMail(deps.union, 'noReply', email, 'verify-new-email', 'メールアドレス変更の確認', {
+  await deps.mailer.send(await composeMail(deps.union, 'noReply', mailRecipient(email, deps.account.language, deps.locale), 'verify-new-email', 'mail.verifyNewEmail.subject', {
     link: `${deps.issuerUrl}/account/email/verify/${token}`, validMinutes: EMAIL_CHANGE_MINUTES,
   }));
   return { errors: [] as Shown[] };
@@ -301,7 +316,7 @@ export async function confirmEmailChange(deps: EmailLinkDeps, token: string) {
   const { status, link } = await consumeLink(db, union.slug, 'change_email', token.slice(0, 100));
   if (status !== 'valid' || !link) return { kind: 'invalid' as const, message: INVALID_LINK[status as Exclude<LinkStatus, 'valid'>] };
   const email = link.payload.email;
-  const before = await db('accounts').where({ id: link.accountId }).first('email');
+  const before = await db('accounts').where({ id: link.accountId }).first('email', 'language');
   if (await adoptVerifiedEmail(db, union.slug, link.accountId, email) === 'taken') return { kind: 'taken' as const, message: 'fields.email.taken' as const };
   await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'account.email.changed', target: link.accountId, outcome: 'success', ip: deps.ip });
   const { keepSession, keepGrant, keepConsole } = link.payload;
@@ -309,11 +324,10 @@ export async function confirmEmailChange(deps: EmailLinkDeps, token: string) {
     accountId: link.accountId, cause: 'email_changed',
     keep: keepConsole ? { idpSessionUid: keepSession || undefined, grantId: keepGrant || undefined, consoleSessionId: keepConsole } : undefined,
   });
-  const lines = [`${union.name} Webサービスに登録されたメールアドレスが変更されました。`, `新しいメールアドレス：${email}`];
-  await notify(deps, before?.email ?? null, 'メールアドレス変更のお知らせ', [
-    ...lines, 'お心当たりのない場合は、変更の受付時にお送りしたメールの「心当たりがない場合」のURLから元に戻せます（7日間有効）。',
-  ]);
-  await notify(deps, email, 'メールアドレス変更のお知らせ', lines);
+  const language = before?.language ?? null;
+  const lines = (t: IdpText['t']) => [t('mail.emailChanged.changed', { union: union.name }), t('mail.newAddress', { email })];
+  await notify(deps, { email: before?.email ?? null, language }, 'mail.emailChanged.subject', (t) => [...lines(t), t('mail.emailChanged.undo')]);
+  await notify(deps, { email, language }, 'mail.emailChanged.subject', lines);
   return { kind: 'done' as const };
 }
 
@@ -356,9 +370,8 @@ export async function revertEmailChange(deps: EmailLinkDeps, token: string): Pro
   if (!account) return { kind: 'invalid', message: INVALID_REVERT_LINK.unknown };
   if (account.email === from && account.emailVerified) {
     await audit('account.email.change_cancelled', 'success');
-    await notify(deps, from, 'メールアドレス変更取り消しのお知らせ', [
-      `${union.name} Webサービスのメールアドレス変更を取り消しました。メールアドレスは変更されていません。`,
-      '念のため、アカウント管理の「ログイン方法変更」からパスワードを変更してください。',
+    await notify(deps, account, 'mail.emailChangeCancelled.subject', (t) => [
+      t('mail.emailChangeCancelled.cancelled', { union: union.name }), t('mail.emailChangeCancelled.changePassword'),
     ]);
     return { kind: 'cancelled' };
   }
@@ -370,9 +383,8 @@ export async function revertEmailChange(deps: EmailLinkDeps, token: string): Pro
   );
   const resetToken = await createResetLink(db, union.slug, accountId);
   await audit('account.email.restored', 'success', { endedSessions, passwordRevoked: true });
-  await notify(deps, from, 'メールアドレス復元のお知らせ', [
-    `${union.name} Webサービスのメールアドレスを元に戻し、すべての端末からサインアウトしました。`,
-    'これまでのパスワードではログインできません。「パスワードを忘れた方はこちら」から新しいパスワードを設定してください。',
+  await notify(deps, { email: from, language: account.language }, 'mail.emailRestored.subject', (t) => [
+    t('mail.emailRestored.restored', { union: union.name }), t('mail.emailRestored.newPassword'),
   ]);
   return { kind: 'restored', resetToken };
 }

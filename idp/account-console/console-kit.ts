@@ -13,6 +13,7 @@ import * as actions from './actions.js';
 import { findMember } from '../members/member-repository.js';
 import { listCredentials } from '../mfa/credentials.js';
 import { refuse } from '../http/errors.js';
+import { localeOf } from '../i18n/text.js';
 
 export interface Signed {
   session: ConsoleSession & { accountId: string; member: NonNullable<ConsoleSession['member']> };
@@ -148,6 +149,7 @@ export function createConsoleKit(registry: ProviderRegistry) {
   const deps = (ctx: UnionContext, signed: Signed): actions.ConsoleDeps => ({
     db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, issuerUrl: ctx.state.issuer.provider.issuer,
     ip: clientIp(ctx), userAgent: ctx.get('user-agent'), account: signed.account, session: signed.session, dataKey: ctx.state.dataKey, legacyCodeKey: ctx.state.csrfSecret,
+    locale: localeOf(ctx),
   });
   const done = (ctx: UnionContext, path: string, notice: NoticeKey) => {
     ctx.status = 303;

@@ -8,13 +8,13 @@ import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed } from './console-kit.js';
 import { refuse } from '../http/errors.js';
-import type { Shown } from '../i18n/text.js';
+import { localeOf, type Shown } from '../i18n/text.js';
 
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
   const { base, signedIn, recentlyAuthenticated, sensitivePage, sensitiveForm, trustedForm, page, deps, done, notice } = kit;
   const linkDeps = (ctx: UnionContext): actions.EmailLinkDeps => ({
-    db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, ip: clientIp(ctx),
+    db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, ip: clientIp(ctx), locale: localeOf(ctx),
   });
 
   const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[], values?: Record<string, string>) => {

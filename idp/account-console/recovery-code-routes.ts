@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { UnionContext, UnionState } from '../http/context.js';
-import { formatJst } from '../mfa/factor-notice.js';
+import { formatJst } from '../mail/dates.js';
 import { RECOVERY_CODE_COUNT, recoveryCodeSummary } from '../mfa/recovery-codes.js';
 import type { ConsoleKit } from './console-kit.js';
 import { issueRecoveryCodes, RECOVERY_FILE_NAME, recoveryCodesFile } from './recovery-code-actions.js';

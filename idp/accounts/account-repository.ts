@@ -23,7 +23,7 @@ export interface Account {
   initialPasswordExpiresAt: number | null;
   /** The member reported a factor change as not theirs; the union should look at the account. */
   attentionRequestedAt: number | null;
-  /** 言語: the member's own choice of language (ja / en), unset until they make one. */
+  /** 言語: the member's own choice of language (ja / en), unset until they make one; their mails are written in it. */
   language: string | null;
 }
 

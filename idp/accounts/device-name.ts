@@ -21,9 +21,16 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/Linux/, 'Linux'],
 ];
 
+/** The browser family and system of a User-Agent, as far as they are known (names in any language). */
+export function deviceParts(userAgent: string): { browser?: string; system?: string } {
+  return {
+    browser: BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1],
+    system: SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1],
+  };
+}
+
 export function describeDevice(userAgent: string): string {
-  const browser = BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1];
-  const system = SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1];
+  const { browser, system } = deviceParts(userAgent);
   if (!browser && !system) return '不明なブラウザ';
   return system ? `${browser ?? '不明なブラウザ'}（${system}）` : browser!;
 }

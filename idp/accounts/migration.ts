@@ -4,6 +4,7 @@ import { toMember } from '../members/member-repository.js';
 import { ensureAccount, isLoginIdTaken, markInitialPassword, normalizeLoginId, updateAccount } from './account-repository.js';
 import { emailFormatErrors } from './field-rules.js';
 import { hashPassword } from './password-hasher.js';
+import type { IdpSaid } from '../i18n/text.js';
 
 /** The old service's initial password: the card's 記号 and 番号 followed by the birthdate (YYYYMMDD). */
 export function initialPasswordFor(member: Pick<Member, 'kigo' | 'bango' | 'birthdate'>): string {
@@ -16,7 +17,7 @@ export interface MigratedAccountInput {
 
 export type MigrationResult =
   | { ok: true; accounts: { accountId: string; memberId: string; userId: string }[] }
-  | { ok: false; details: { field: string; message: string }[] };
+  | { ok: false; details: Array<{ field: string; said: IdpSaid }> };
 
 /**
  * Brings members of the old service over with their user IDs and the address they had verified
@@ -26,21 +27,21 @@ export type MigrationResult =
  * have. All or nothing.
  */
 export async function importMigratedAccounts(db: Database, unionSlug: string, rows: MigratedAccountInput[], validDays: number): Promise<MigrationResult> {
-  const details: { field: string; message: string }[] = [];
+  const details: Array<{ field: string; said: IdpSaid }> = [];
   const members: Member[] = [];
   const seen = new Set<string>();
   for (const [i, row] of rows.entries()) {
     const found = await db('members').where({
       union_slug: unionSlug, insurer_number: row.insurerNumber, kigo: row.kigo, bango: row.bango, edaban: row.edaban,
     }).first();
-    if (!found) details.push({ field: `accounts.${i}`, message: 'no member record with this insurer number, 記号, 番号 and 枝番' });
+    if (!found) details.push({ field: `accounts.${i}`, said: 'admin.field.noMemberRecord' });
     else members.push(toMember(found));
     const userId = normalizeLoginId(row.userId);
     if (seen.has(userId) || await isLoginIdTaken(db, unionSlug, userId, found ? (await db('accounts').where({ member_id: found.id }).first('id'))?.id : undefined)) {
-      details.push({ field: `accounts.${i}.userId`, message: 'this user ID is already used in the union' });
+      details.push({ field: `accounts.${i}.userId`, said: 'admin.field.userIdTaken' });
     }
     seen.add(userId);
-    if (row.email && emailFormatErrors(row.email).length) details.push({ field: `accounts.${i}.email`, message: 'not a valid e-mail address' });
+    if (row.email && emailFormatErrors(row.email).length) details.push({ field: `accounts.${i}.email`, said: 'admin.field.invalidEmail' });
   }
   if (details.length) return { ok: false, details };
 

@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import type { Locale } from '../../i18n/locale.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Union } from '../unions/union-repository.js';
 import { normalizeLoginId, replacePasswordHash, type AccountRow } from './account-repository.js';
@@ -54,6 +55,8 @@ export interface LoginSource {
   ip: string;
   userAgent?: string;
   device?: { id: string; secret: string };
+  /** The language of the login page (the lock notice falls back to it). */
+  locale?: Locale;
 }
 
 /**
@@ -97,7 +100,7 @@ export async function loginWithPassword(
     () => verifyPassword(input.password, target.passwordHash),
     async () => {
       await audit(device ? 'account.device.locked' : 'account.locked', 'success', { threshold });
-      if (!device) announceLock(deps, union, target.accountId, { cause: 'password', ip: input.ip, userAgent: input.userAgent });
+      if (!device) announceLock(deps, union, target.accountId, { cause: 'password', ip: input.ip, userAgent: input.userAgent, locale: input.locale });
     });
   // A trusted device that is locked only lost its trust (the next attempt counts as an unknown browser's).
   if (result === 'wrong') return invalid('wrong_password');

@@ -8,12 +8,12 @@ import { ApiError } from './errors.js';
  */
 export async function authenticateAdmin(issuer: UnionIssuer, authorization: string | undefined): Promise<{ clientId: string }> {
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
-  if (!match) throw new ApiError(401, 'unauthorized', 'a Bearer access token is required');
+  if (!match) throw new ApiError(401, 'unauthorized', 'admin.error.unauthorized');
   const token = await issuer.provider.ClientCredentials.find(match[1]);
-  if (!token || token.isExpired) throw new ApiError(401, 'invalid_token', 'the access token is invalid or expired');
+  if (!token || token.isExpired) throw new ApiError(401, 'invalid_token', 'admin.error.invalidToken');
   const audiences = ([] as unknown[]).concat(token.aud ?? []);
   if (!audiences.includes(RESOURCES.admin) || !String(token.scope ?? '').split(' ').includes('admin')) {
-    throw new ApiError(403, 'insufficient_scope', 'the access token lacks the admin scope');
+    throw new ApiError(403, 'insufficient_scope', 'admin.error.insufficientScope');
   }
   return { clientId: token.clientId! };
 }

@@ -17,7 +17,7 @@ export function openApiDocument(issuer: string) {
     paths: {
       '/members': {
         post: {
-          summary: 'Create or update one member record (matched by insurer number, 記号, 番号, 枝番)',
+          summary: 'Create or update one member record (matched by insurer number, card symbol (記号), card number (番号) and branch number (枝番))',
           requestBody: { required: true, ...json({ $ref: '#/components/schemas/Member' }) },
           responses: { 201: { description: 'created', ...json({ $ref: '#/components/schemas/MemberRef' }) }, 200: { description: 'updated' }, 400: error, 401: error, 403: error },
         },
@@ -50,7 +50,7 @@ export function openApiDocument(issuer: string) {
       },
       '/members/{memberId}/name': {
         put: {
-          summary: 'Correct the member\'s display name (ユーザー名 is managed by the union)',
+          summary: 'Correct the member\'s display name (the user name (ユーザー名) is managed by the union)',
           parameters: [idParam('memberId')],
           requestBody: { required: true, ...json({ type: 'object', required: ['nameKanji'], properties: { nameKanji: { type: 'string' }, nameKana: { type: 'string' } } }) },
           responses: { 200: { description: 'renamed' }, 400: error, 404: error },
@@ -72,7 +72,7 @@ export function openApiDocument(issuer: string) {
       },
       '/migrated-accounts': {
         post: {
-          summary: 'Bring up to 200 members of the old service over with their user IDs; their initial password is 記号 + 番号 + birthdate (YYYYMMDD) and must be changed at first login',
+          summary: 'Bring up to 200 members of the old service over with their user IDs; their initial password is the card symbol (記号) + card number (番号) + birthdate (YYYYMMDD) and must be changed at first login',
           requestBody: { required: true, ...json({ type: 'object', required: ['accounts'], properties: { accounts: { type: 'array', items: { type: 'object', required: ['insurerNumber', 'kigo', 'bango', 'userId'], properties: { insurerNumber: { type: 'string' }, kigo: { type: 'string' }, bango: { type: 'string' }, edaban: { type: 'string', default: '00' }, userId: { type: 'string' }, email: { type: 'string' } } } } } }) },
           responses: { 200: { description: 'migrated' }, 400: error },
         },
@@ -133,7 +133,7 @@ export function openApiDocument(issuer: string) {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       responses: {
-        Error: { description: 'error', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'rotation_pending', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
+        Error: { description: 'An error: `code` is stable; `message` (and each detail\'s) is English, or Japanese when the request says `Accept-Language: ja`', ...json({ type: 'object', properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string', enum: ['validation_failed', 'invalid_body', 'payload_too_large', 'unauthorized', 'invalid_token', 'insufficient_scope', 'not_found', 'rotation_pending', 'server_error'] }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } } } } }) },
       },
       schemas: {
         Member: {
@@ -141,12 +141,12 @@ export function openApiDocument(issuer: string) {
           required: ['insurerNumber', 'kigo', 'bango', 'nameKanji', 'nameKana', 'birthdate', 'relation'],
           additionalProperties: false,
           properties: {
-            insurerNumber: { type: 'string', pattern: '^\\d{8}$', description: '保険者番号 (must be this union\'s)' },
-            kigo: { type: 'string', maxLength: 32, description: '記号' },
-            bango: { type: 'string', maxLength: 32, description: '番号' },
-            edaban: { type: 'string', pattern: '^\\d{2}$', default: '00', description: '枝番' },
-            nameKanji: { type: 'string', maxLength: 100, description: '氏名' },
-            nameKana: { type: 'string', maxLength: 100, description: '氏名カナ (full-width katakana)' },
+            insurerNumber: { type: 'string', pattern: '^\\d{8}$', description: 'Insurer number (保険者番号); must be this union\'s' },
+            kigo: { type: 'string', maxLength: 32, description: 'Card symbol (記号)' },
+            bango: { type: 'string', maxLength: 32, description: 'Card number (番号)' },
+            edaban: { type: 'string', pattern: '^\\d{2}$', default: '00', description: 'Branch number (枝番)' },
+            nameKanji: { type: 'string', maxLength: 100, description: 'Name in kanji (氏名)' },
+            nameKana: { type: 'string', maxLength: 100, description: 'Name in full-width katakana (氏名カナ)' },
             birthdate: { type: 'string', description: 'YYYYMMDD or YYYY-MM-DD' },
             relation: { type: 'string', enum: ['本人', '家族'] },
           },
@@ -170,7 +170,7 @@ export function openApiDocument(issuer: string) {
             userId: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, lockout: lockout,
             attentionRequestedAt: {
               type: ['string', 'null'], format: 'date-time',
-              description: 'When the member used the 「お心当たりがない場合」 link of a factor-change notice: every session was ended and the union should contact the member. Null otherwise.',
+              description: 'When the member used the "If this was not you" (お心当たりがない場合) link of a factor-change notice: every session was ended and the union should contact the member. Null otherwise.',
             },
           },
         },

@@ -9,7 +9,7 @@ import { findMembers, type Member } from '../members/member-repository.js';
 import { postcardBundle, postcardBundleName } from '../postcards/bundle.js';
 import type { Postcard, PostcardBatch } from '../postcards/postcard.js';
 import type { Union } from '../unions/union-repository.js';
-import { ApiError } from './errors.js';
+import { invalidFields } from './errors.js';
 import { jsonBody, parse, type AdminContext, type AdminState } from './request.js';
 import * as schemas from './schemas.js';
 
@@ -24,8 +24,8 @@ export function postcardUrl(union: Union, issuer: string): string {
 /** Every id must be a member of this union; otherwise the whole batch is refused, naming each bad entry. */
 async function membersOf(ctx: AdminContext, ids: string[]): Promise<Member[]> {
   const found = await findMembers(ctx.state.db, ctx.state.issuer.union.slug, ids);
-  const details = ids.flatMap((id, i) => (found.has(id) ? [] : [{ field: `memberIds.${i}`, message: 'is not a member of this union' }]));
-  if (details.length) throw new ApiError(400, 'validation_failed', 'The request has invalid fields; see details.', details);
+  const details = ids.flatMap((id, i) => (found.has(id) ? [] : [{ field: `memberIds.${i}`, said: 'admin.field.notMember' as const }]));
+  if (details.length) throw invalidFields(details);
   return ids.map((id) => found.get(id)!);
 }
 

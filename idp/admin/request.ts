@@ -6,7 +6,7 @@ import type { RouterContext } from '@koa/router';
 import type { z } from 'zod';
 import { BodyError, readJson } from '../http/body.js';
 import type { UnionState } from '../http/context.js';
-import { ApiError, validationError } from './errors.js';
+import { ApiError, validationError, zodIssueKey } from './errors.js';
 
 export interface AdminState extends UnionState {
   admin: { clientId: string };
@@ -16,7 +16,7 @@ export interface AdminState extends UnionState {
 export type AdminContext = RouterContext<AdminState>;
 
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: zodIssueKey });
   if (!result.success) throw validationError(result.error);
   return result.data;
 }
@@ -25,7 +25,10 @@ export async function jsonBody(ctx: AdminContext): Promise<unknown> {
   try {
     return await readJson(ctx);
   } catch (err) {
-    if (err instanceof BodyError) throw new ApiError(err.status, err.status === 413 ? 'payload_too_large' : 'invalid_body', err.message);
+    if (err instanceof BodyError) {
+      const said = err.status === 413 ? 'admin.error.tooLarge' : err.status === 415 ? 'admin.error.expectedJson' : 'admin.error.invalidJson';
+      throw new ApiError(err.status, err.status === 413 ? 'payload_too_large' : 'invalid_body', said);
+    }
     throw err;
   }
 }

@@ -17,7 +17,7 @@ import { listDeliveries, statusOf } from '../oidc/backchannel-outbox.js';
 import { listSigningKeys, rotateSigningKey, rotationTiming, RotationPendingError, type SigningKeyInfo } from '../oidc/signing-keys.js';
 import { SecretBox } from '../security/encryption.js';
 import { authenticateAdmin } from './authenticate.js';
-import { ApiError, notFound } from './errors.js';
+import { adminLocale, ApiError, invalidFields, notFound } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { addPostcardRoutes } from './postcards.js';
 import { jsonBody, parse, type AdminContext, type AdminState } from './request.js';
@@ -49,9 +49,9 @@ export function adminRouters(): Router<AdminState>[] {
       const apiError = err instanceof ApiError ? err : undefined;
       outcome = apiError && [401, 403].includes(apiError.status) ? 'denied' : 'failure';
       if (!apiError) console.error('[idp] admin API error', err);
-      const response = apiError ?? new ApiError(500, 'server_error', 'internal error');
+      const response = apiError ?? new ApiError(500, 'server_error', 'admin.error.internal');
       ctx.status = response.status;
-      ctx.body = response.toJSON();
+      ctx.body = response.toJSON(adminLocale(ctx.get('accept-language')));
       if (response.status === 401) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
     } finally {
       const { action, target, detail } = ctx.state.audit;
@@ -216,7 +216,7 @@ export function adminRouters(): Router<AdminState>[] {
     ctx.state.audit.action = 'admin.account.migrate';
     const { accounts } = parse(schemas.migratedAccounts, await jsonBody(ctx));
     const result = await importMigratedAccounts(ctx.state.db, ctx.state.issuer.union.slug, accounts, ctx.state.issuer.union.policy.temporaryCredentialDays);
-    if (!result.ok) throw new ApiError(400, 'validation_failed', 'The request has invalid fields; see details.', result.details);
+    if (!result.ok) throw invalidFields(result.details);
     ctx.state.audit.detail = { count: result.accounts.length };
     ctx.body = { accounts: result.accounts };
   });
@@ -253,7 +253,9 @@ export function adminRouters(): Router<AdminState>[] {
       ctx.status = 201;
       ctx.body = { next: keyView(next), previous: keyView(previous) };
     } catch (err) {
-      if (err instanceof RotationPendingError) throw new ApiError(409, 'rotation_pending', err.message);
+      if (err instanceof RotationPendingError) {
+        throw new ApiError(409, 'rotation_pending', { key: 'admin.error.rotationPending', params: { kid: err.next.kid, activatesAt: new Date(err.next.activatesAt).toISOString() } });
+      }
       throw err;
     }
   });
@@ -273,9 +275,9 @@ function checkInsurer(ctx: AdminContext, members: { insurerNumber: string }[]) {
   const expected = ctx.state.issuer.union.insurerNumber;
   const details = members.flatMap((m, i) => (m.insurerNumber === expected ? [] : [{
     field: members.length > 1 ? `members.${i}.insurerNumber` : 'insurerNumber',
-    message: `must be this union's insurer number ${expected}`,
+    said: { key: 'admin.field.otherInsurer' as const, params: { expected } },
   }]));
-  if (details.length) throw new ApiError(400, 'validation_failed', 'The request has invalid fields; see details.', details);
+  if (details.length) throw invalidFields(details);
 }
 
 async function memberOr404(ctx: AdminContext, id: string) {

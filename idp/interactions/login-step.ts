@@ -1,7 +1,7 @@
 import { loginWithPassword, type PasswordLoginResult } from '../accounts/password-login.js';
 import { clientIp, type UnionContext } from '../http/context.js';
 import { renderPage } from '../http/render.js';
-import { textOf, type IdpSaid } from '../i18n/text.js';
+import { localeOf, textOf, type IdpSaid } from '../i18n/text.js';
 import { deviceCookieOf } from './device-cookie.js';
 
 /** Why the login page is shown again, as the page says it. */
@@ -45,7 +45,7 @@ export async function submitLogin(ctx: UnionContext, form: Record<string, string
   const password = (form.password ?? '').slice(0, 1024);
   if (!loginId.trim() || !password) return { ok: false as const, reason: 'missing' as const, loginId };
   const result = await loginWithPassword(ctx.state, ctx.state.issuer.union, {
-    loginId, password, ip: clientIp(ctx), userAgent: ctx.get('user-agent'), device: deviceCookieOf(ctx),
+    loginId, password, ip: clientIp(ctx), userAgent: ctx.get('user-agent'), device: deviceCookieOf(ctx), locale: localeOf(ctx),
   });
   return { ...result, loginId };
 }

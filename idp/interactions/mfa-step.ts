@@ -9,6 +9,7 @@ import { readForm, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
+import { localeOf } from '../i18n/text.js';
 import type { MfaContext } from '../mfa/context.js';
 import { sendEmailOtp } from '../mfa/email-otp.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
@@ -45,7 +46,7 @@ async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<
   const { issuer, db, mailer, csrfSecret } = ctx.state;
   const ip = clientIp(ctx);
   const step = interaction.session?.accountId && await loadStepContext(
-    { db, mailer, issuerUrl: issuer.provider.issuer, ip }, issuer.union, interaction.session.accountId,
+    { db, mailer, issuerUrl: issuer.provider.issuer, ip, locale: localeOf(ctx) }, issuer.union, interaction.session.accountId,
   );
   if (!step) refuse(ctx, 400, 'common.loginExpired');
   const chainId = (interaction as { cid?: string }).cid;
@@ -171,7 +172,7 @@ export function mfaRouter(): Router<UnionState> {
       remaining = result.remaining;
       return result.ok;
     }, async () => {
-      if (m.lockScope.table === 'accounts') announceLock(m, m.union, m.account.id, { cause: 'second_factor', ip: m.ip, userAgent: m.userAgent });
+      if (m.lockScope.table === 'accounts') announceLock(m, m.union, m.account.id, { cause: 'second_factor', ip: m.ip, userAgent: m.userAgent, locale: m.locale });
     });
     await audit(m, `login.${factor.method}`, outcome === 'ok' ? 'success' : outcome === 'locked' ? 'denied' : 'failure');
     if (outcome === 'locked') return { kind: 'locked' };

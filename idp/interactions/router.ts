@@ -13,6 +13,7 @@ import { STOP_REASONS, type StepContext, type StepOutcome, type StopReason } fro
 import { endStoppedLogin } from './end-login.js';
 import { loginProof, loginWithProof, mfaStateOf } from '../mfa/login-proof.js';
 import { refuse } from '../http/errors.js';
+import { localeOf } from '../i18n/text.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
@@ -20,7 +21,7 @@ async function stepContextFor(ctx: UnionContext, interaction: Interaction) {
   const { issuer, db, mailer } = ctx.state;
   const accountId = interaction.session?.accountId;
   const stepContext = accountId && await loadStepContext(
-    { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx), chainId: (interaction as { cid?: string }).cid }, issuer.union, accountId,
+    { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx), locale: localeOf(ctx), chainId: (interaction as { cid?: string }).cid }, issuer.union, accountId,
   );
   if (!stepContext) throw new errors.SessionNotFound('no account for this interaction');
   return stepContext;

@@ -5,7 +5,7 @@ import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
-import { composeMail } from '../mail/templates.js';
+import { composeMail, mailRecipient } from '../mail/templates.js';
 import { restartUrlOf } from './restart-url.js';
 import type { StepContext } from './steps/step.js';
 import { refuse } from '../http/errors.js';
@@ -31,7 +31,8 @@ export async function mailSetupLink(ctx: StepContext, chainId: string | undefine
   const { token } = await createLink(ctx.db, {
     unionSlug: ctx.union.slug, accountId: ctx.account.id, purpose: 'setup_factor', ttlMs: SETUP_LINK_MINUTES * 60_000, payload: { chain: chainId },
   });
-  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', ctx.account.email, 'setup-factor', '認証方法の再設定のご案内', {
+  const to = mailRecipient(ctx.account.email, ctx.account.language, ctx.locale);
+  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', to, 'setup-factor', 'mail.setupFactor.subject', {
     link: `${ctx.issuerUrl}/setup-link/${token}`, validMinutes: SETUP_LINK_MINUTES,
   }));
   return { ok: true };

@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import type { Locale } from '../../i18n/locale.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Member } from '../members/member-repository.js';
@@ -19,6 +20,8 @@ export interface MfaContext {
   issuerUrl: string;
   /** The first cookie key, which keyed recovery codes made before they had a key of their own (recovery-codes.ts). */
   legacyCodeKey: string;
+  /** The language of the page the member is on: their mails are in it unless they chose one (言語). */
+  locale: Locale;
 }
 
 /** The result of checking a code or an assertion. */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { composeMail } from '../mail/templates.js';
+import { composeMail, mailRecipient } from '../mail/templates.js';
 import { peekChallenge, saveChallenge, takeChallenge } from './challenges.js';
 import { WRONG_CODE, type FactorCheck, type MfaContext } from './context.js';
 
@@ -28,7 +28,8 @@ export async function sendEmailOtp(ctx: MfaContext, options: { resend: boolean }
   }
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
   await saveChallenge(ctx.db, { accountId: ctx.account.id, interactionUid: ctx.interactionUid, kind: 'email_otp', value: hashCode(ctx, code), ttlMs: EMAIL_OTP_MINUTES * 60_000 });
-  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', ctx.account.email, 'email-otp', 'ワンタイムパスワードのお知らせ', {
+  const to = mailRecipient(ctx.account.email, ctx.account.language, ctx.locale);
+  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', to, 'email-otp', 'mail.emailOtp.subject', {
     code, validMinutes: EMAIL_OTP_MINUTES,
   }));
   return { ok: true };

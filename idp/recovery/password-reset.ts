@@ -37,7 +37,7 @@ export async function mailResetLink(deps: RecoveryDeps, typedUserId: string, wit
   if (!await claimRecoveryMail(deps.db, account.id, 'password')) return audit('denied', account.id, 'cooldown');
   const token = await createResetLink(deps.db, deps.union.slug, account.id);
   await audit('success', account.id);
-  mailLater(deps, account.email, 'reset-password', 'パスワードのリセット', {
+  mailLater(deps, { email: account.email, language: account.language }, 'reset-password', 'mail.resetPassword.subject', {
     link: `${deps.issuerUrl}/recovery/password/${token}`, validMinutes: RESET_LINK_MINUTES,
   });
 }
@@ -78,7 +78,7 @@ export async function resetPassword(
   await endSessionsAfterChange(
     { db, unionSlug: union.slug, provider: deps.provider, ip: deps.ip }, { accountId: account.id, cause: 'password_reset' },
   );
-  if (account.email) mailLater(deps, account.email, 'password-changed', 'パスワード変更のお知らせ', {});
+  if (account.email) mailLater(deps, { email: account.email, language: account.language }, 'password-changed', 'mail.passwordChanged.subject', {});
   return { kind: 'done' };
 }
 

@@ -4,7 +4,9 @@ import { inspectLink, type LinkPurpose, type LinkStatus } from '../accounts/one-
 import { recordAudit, type AuditEntry } from '../audit/audit-log.js';
 import { clientIp, type UnionContext } from '../http/context.js';
 import type { Mailer } from '../mail/mailer.js';
-import { composeMail } from '../mail/templates.js';
+import type { Locale } from '../../i18n/locale.js';
+import { localeOf, type IdpSaid } from '../i18n/text.js';
+import { composeMail, mailRecipient } from '../mail/templates.js';
 import type { Union } from '../unions/union-repository.js';
 import { runDetached } from './detached.js';
 
@@ -18,11 +20,13 @@ export interface RecoveryDeps {
   /** `<base>/u/<slug>`: where mailed links point. */
   issuerUrl: string;
   ip: string;
+  /** The page's language: the member's mails are in it unless they chose one (言語). */
+  locale: Locale;
 }
 
 export const recoveryDeps = (ctx: UnionContext): RecoveryDeps => ({
   db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider,
-  issuerUrl: ctx.state.issuer.provider.issuer, ip: clientIp(ctx),
+  issuerUrl: ctx.state.issuer.provider.issuer, ip: clientIp(ctx), locale: localeOf(ctx),
 });
 
 /** One audit entry; `accountId` when the account is known, otherwise what was typed in as the target. */
@@ -36,9 +40,19 @@ export function auditRecovery(
   });
 }
 
-/** Queues a mail from the union's no-reply sender; the page never waits for (or fails with) SMTP. */
-export function mailLater(deps: RecoveryDeps, to: string, template: string, subject: string, locals: Record<string, unknown>): void {
+/**
+ * Queues a mail from the union's no-reply sender, in the member's language; the page never waits
+ * for (or fails with) SMTP.
+ */
+export function mailLater(
+  deps: RecoveryDeps,
+  member: { email: string; language: string | null },
+  template: string,
+  subject: IdpSaid,
+  locals: Record<string, unknown>,
+): void {
   runDetached(`${template} mail`, async () => {
+    const to = mailRecipient(member.email, member.language, deps.locale);
     await deps.mailer.send(await composeMail(deps.union, 'noReply', to, template, subject, locals));
   });
 }

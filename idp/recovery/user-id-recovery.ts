@@ -45,7 +45,7 @@ export async function mailUserIdLink(deps: RecoveryDeps, request: UserIdRequest,
     .join('members', 'members.id', 'accounts.member_id')
     .where({ 'accounts.union_slug': deps.union.slug, 'accounts.email': request.email })
     .whereNotNull('accounts.email_verified_at')
-    .first('accounts.id as accountId', 'accounts.user_id as userId', 'members.birthdate as birthdate');
+    .first('accounts.id as accountId', 'accounts.user_id as userId', 'members.birthdate as birthdate', 'accounts.language as language');
   if (!found) return audit('failure', undefined, 'unknown_email');
   if (String(found.birthdate).replaceAll('-', '') !== request.birthdate) return audit('failure', found.accountId, 'birthdate_mismatch');
   if (!found.userId) return audit('failure', found.accountId, 'no_user_id');
@@ -54,7 +54,7 @@ export async function mailUserIdLink(deps: RecoveryDeps, request: UserIdRequest,
     unionSlug: deps.union.slug, accountId: found.accountId, purpose: 'recover_user_id', ttlMs: USER_ID_LINK_MINUTES * 60_000,
   });
   await audit('success', found.accountId);
-  mailLater(deps, request.email, 'recover-user-id', 'ユーザIDのご案内', {
+  mailLater(deps, { email: request.email, language: found.language }, 'recover-user-id', 'mail.recoverUserId.subject', {
     link: `${deps.issuerUrl}/recovery/user-id/${token}`, validMinutes: USER_ID_LINK_MINUTES,
   });
 }
@@ -103,6 +103,6 @@ export async function issueTemporaryPassword(deps: RecoveryDeps, grant: string):
     { db: deps.db, unionSlug: deps.union.slug, provider: deps.provider, ip: deps.ip }, { accountId: link.accountId, cause: 'temporary_password' },
   );
   const account = await findAccount(deps.db, deps.union.slug, link.accountId);
-  if (account?.email) mailLater(deps, account.email, 'temporary-password', '仮パスワードのお知らせ', { temporaryPassword });
+  if (account?.email) mailLater(deps, { email: account.email, language: account.language }, 'temporary-password', 'mail.temporaryPassword.subject', { temporaryPassword });
   return { kind: 'done' };
 }

@@ -284,13 +284,14 @@ test('profile: user ID change, preferred method into its set-up, e-mail change v
   await page.getByRole('button', { name: '実行' }).click();
   await page.getByText('profile-new@example.jp に確認メールを送信しました。').waitFor();
   expect((await db()('accounts').where({ id: accountId }).first('email')).email).toBe('profile-a@example.jp');
-  const mail = await stack.mail.next('profile-new@example.jp', { subject: 'メールアドレス変更の確認' });
+  // The member chose English (言語) above: their mails are written in it.
+  const mail = await stack.mail.next('profile-new@example.jp', { subject: 'Confirm your new e-mail address' });
   const link = linkIn(mail, `${stack.unions.alpha.issuer}/account/email/verify/`);
   await page.goto(link);
   await page.getByRole('button', { name: '確認する' }).click();
   await page.getByText('メールアドレスを変更しました。').waitFor();
   expect((await db()('accounts').where({ id: accountId }).first('email')).email).toBe('profile-new@example.jp');
-  await stack.mail.next('profile-a@example.jp', { subject: 'メールアドレス変更のお知らせ' });
+  await stack.mail.next('profile-a@example.jp', { subject: 'Your e-mail address was changed' });
   await page.goto(link);
   await page.getByRole('heading', { name: 'URL 無効' }).waitFor();
   await page.close();

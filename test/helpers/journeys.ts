@@ -33,3 +33,20 @@ export async function expectAlert(page: Page, text: string, options: { exact?: b
   await alert.waitFor();
   if (options.exact) expect((await alert.innerText()).trim()).toBe(text);
 }
+
+/**
+ * Posts a recovery request form as a browser would: the cookie and CSRF token of the form's page
+ * (`formUrl`, perhaps with `?lang=`), then the form to that page's path, `headers` on both requests.
+ */
+export async function postRecoveryForm(formUrl: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  const form = await fetch(formUrl, { headers });
+  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1];
+  const target = new URL(formUrl);
+  target.search = '';
+  return fetch(target, {
+    method: 'POST', redirect: 'manual',
+    headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, ...fields }),
+  });
+}

@@ -13,12 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function call(union: TestUnion, method: string, path: string, options: { token?: string; body?: unknown; raw?: string } = {}) {
+async function call(union: TestUnion, method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
   const response = await fetch(`${union.issuer}/admin/v1${path}`, {
     method,
     headers: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(options.body !== undefined || options.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
     },
     body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
@@ -51,6 +52,36 @@ describe('authentication', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin' }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+describe('messages', () => {
+  const invalidMember = () => ({ ...memberRecord(alpha), birthdate: '19790231', nameKana: 'yamada', relation: '他人', extra: 1 });
+  const byField = (body: Record<string, any>) => Object.fromEntries(body.error.details.map((d: { field: string; message: string }) => [d.field, d.message]));
+
+  test('are English for a program that asks for nothing in particular, whatever went wrong', async () => {
+    const invalid = await call(alpha, 'POST', '/members', { token, body: invalidMember() });
+    expect(invalid.body.error.message).toBe('The request has invalid fields; see details.');
+    expect(byField(invalid.body)).toEqual({
+      birthdate: 'must be a past date as YYYYMMDD or YYYY-MM-DD',
+      nameKana: 'must be full-width katakana',
+      relation: 'must be one of: 本人, 家族',
+      '(body)': 'unknown fields: extra',
+    });
+    const other = await call(alpha, 'POST', '/members', { token, body: memberRecord(stack.unions.beta), headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    expect(byField(other.body)).toEqual({ insurerNumber: `must be this union's insurer number ${alpha.insurerNumber}` });
+    expect((await call(alpha, 'GET', '/members/00000000-0000-4000-8000-000000000000', { token })).body.error)
+      .toEqual({ code: 'not_found', message: 'Member not found.' });
+    expect((await call(alpha, 'GET', '/audit')).body.error).toEqual({ code: 'unauthorized', message: 'A Bearer access token is required.' });
+    expect((await call(alpha, 'POST', '/members', { token, raw: '{"nope' })).body.error.message).toBe('The request body is not valid JSON.');
+  });
+
+  test('are Japanese for a client that asks for Japanese; codes and fields stay the same', async () => {
+    const invalid = await call(alpha, 'POST', '/members', { token, body: invalidMember(), headers: { 'accept-language': 'ja' } });
+    expect(invalid.body.error).toMatchObject({ code: 'validation_failed', message: 'リクエストに不正な項目があります。detailsをご確認ください。' });
+    expect(byField(invalid.body)).toMatchObject({ nameKana: '全角カタカナで入力してください。' });
+    expect((await call(alpha, 'GET', '/audit', { headers: { 'accept-language': 'ja-JP' } })).body.error)
+      .toEqual({ code: 'unauthorized', message: 'Bearerアクセストークンが必要です。' });
   });
 });
 

@@ -50,7 +50,7 @@ test('two deletions at once cannot remove the last two factors of a union that r
   const issuer = (await stack.idp.registry.get('alpha'))!;
   const deps: ConsoleDeps = {
     db, mailer: createMailer({ smtpUrl: stack.mail.url, mailDir: '' }), union: issuer.union, provider: issuer.provider, issuerUrl: issuer.provider.issuer,
-    ip: '127.0.0.1', account: (await findAccount(db, 'alpha', accountId))!, dataKey: crypto.randomBytes(32), legacyCodeKey: 'k',
+    ip: '127.0.0.1', account: (await findAccount(db, 'alpha', accountId))!, dataKey: crypto.randomBytes(32), legacyCodeKey: 'k', locale: 'ja',
     session: { id: 'console-1', accountId, member: { sub: accountId, authTime: Math.floor(Date.now() / 1000), acr: '', amr: [], idToken: '' } },
   };
   const outcomes = await withCredentialsHeld(db, accountId, 2, () => Promise.all([removeFactor(deps, phone), removeFactor(deps, tablet)]));

@@ -1,4 +1,5 @@
 import { RECOVERY_COOLDOWN_MS } from '../../idp/recovery/cooldown.js';
+import { postRecoveryForm } from '../helpers/journeys.js';
 import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 
@@ -22,15 +23,7 @@ const attackerIp = (n: number) => `203.0.113.${n}`;
 
 /** A recovery form posted as a browser would (its cookie and CSRF token), from `ip` through the proxy. */
 async function submitFrom(ip: string, path: 'password' | 'user-id', fields: Record<string, string>) {
-  const headers = { 'x-forwarded-for': ip };
-  const form = await fetch(recoveryUrl(path), { headers });
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1];
-  const response = await fetch(recoveryUrl(path), {
-    method: 'POST', redirect: 'manual',
-    headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrf, ...fields }),
-  });
+  const response = await postRecoveryForm(recoveryUrl(path), fields, { 'x-forwarded-for': ip });
   await response.text();
   expect(response.status).toBe(200);
 }

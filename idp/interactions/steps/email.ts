@@ -1,6 +1,6 @@
 import { newEmailErrors } from '../../accounts/email-address.js';
 import { createLink, pendingLink } from '../../accounts/one-time-links.js';
-import { composeMail } from '../../mail/templates.js';
+import { composeMail, mailRecipient } from '../../mail/templates.js';
 import type { RequiredStep, StepContext, StepOutcome } from './step.js';
 
 export const EMAIL_LINK_MINUTES = 30;
@@ -13,7 +13,7 @@ export async function sendVerificationMail(ctx: StepContext, email: string): Pro
     ttlMs: EMAIL_LINK_MINUTES * 60_000, payload: { email, ...(ctx.chainId ? { chain: ctx.chainId } : {}) },
   });
   const link = `${ctx.issuerUrl}/email-verification/${token}`;
-  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', email, 'verify-email', 'メールアドレスの確認', {
+  await ctx.mailer.send(await composeMail(ctx.union, 'noReply', mailRecipient(email, ctx.account.language, ctx.locale), 'verify-email', 'mail.verifyEmail.subject', {
     link, validMinutes: EMAIL_LINK_MINUTES,
   }));
 }

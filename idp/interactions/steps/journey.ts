@@ -1,10 +1,11 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../../../migrations/database.js';
+import { DEFAULT_LOCALE } from '../../../i18n/locale.js';
 import { findAccountInRequest, updateAccount, type Account } from '../../accounts/account-repository.js';
 import { retireTemporaryCredentials } from '../../accounts/temporary-credentials.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { Mailer } from '../../mail/mailer.js';
-import { composeMail } from '../../mail/templates.js';
+import { composeMail, mailRecipient } from '../../mail/templates.js';
 import { findMember } from '../../members/member-repository.js';
 import { loginProof, mfaStateOf } from '../../mfa/login-proof.js';
 import { nextSecondFactorStep, proofComesFirst, type LoginSoFar, type MfaNext } from '../../mfa/requirement.js';
@@ -29,7 +30,7 @@ export const REQUIRED_ACTIONS_PROMPT = 'required_actions';
 export const MFA_PROMPT = 'mfa';
 
 export async function loadStepContext(
-  deps: { db: Database; mailer: Mailer; issuerUrl: string; ip: string; chainId?: string },
+  deps: Pick<StepContext, 'db' | 'mailer' | 'issuerUrl' | 'ip' | 'locale' | 'chainId'>,
   union: Union,
   accountId: string,
 ): Promise<StepContext | undefined> {
@@ -55,7 +56,8 @@ export async function completeFirstLogin(ctx: StepContext): Promise<void> {
   });
   await recordAudit(ctx.db, { unionSlug: ctx.union.slug, actor: `member:${ctx.account.id}`, action: 'first_login.completed', target: ctx.account.id, outcome: 'success', ip: ctx.ip });
   if (ctx.account.email) {
-    await ctx.mailer.send(await composeMail(ctx.union, 'webmaster', ctx.account.email, 'welcome', `${ctx.union.name} Webサービスへようこそ`, {
+    const to = mailRecipient(ctx.account.email, ctx.account.language, ctx.locale);
+    await ctx.mailer.send(await composeMail(ctx.union, 'webmaster', to, 'welcome', { key: 'mail.welcome.subject', params: { union: ctx.union.name } }, {
       name: ctx.member.nameKanji, portalUrl: ctx.union.policy.portalUrl,
     }));
   }
@@ -102,7 +104,7 @@ export function interactionPolicyFor(union: Union, db: Database) {
     new Check('required_action_unmet', 'the account has unfinished required actions', async (ctx: KoaContextWithOIDC) => {
       const accountId = ctx.oidc.session?.accountId;
       if (!accountId) return Check.NO_NEED_TO_PROMPT;
-      const stepContext = await loadStepContext({ db, mailer: noMail, issuerUrl: '', ip: '' }, union, accountId);
+      const stepContext = await loadStepContext({ db, mailer: noMail, issuerUrl: '', ip: '', locale: DEFAULT_LOCALE }, union, accountId);
       if (!stepContext || !(await firstUnmetStep(stepContext))) return Check.NO_NEED_TO_PROMPT;
       return proofComesFirst(await nextStepFor(ctx, db, union, stepContext.account)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),

@@ -1,4 +1,5 @@
 import type { Database } from '../../../migrations/database.js';
+import type { Locale } from '../../../i18n/locale.js';
 import type { Account } from '../../accounts/account-repository.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { Member } from '../../members/member-repository.js';
@@ -16,6 +17,8 @@ export interface StepContext {
   /** `<base>/u/<slug>`: where mailed links point. */
   issuerUrl: string;
   ip: string;
+  /** The language of the page the member is on: their mails are in it unless they chose one (言語). */
+  locale: Locale;
   /** The login (oidc-provider's interaction chain) this request belongs to: mailed links prove the mailbox to it. */
   chainId?: string;
 }

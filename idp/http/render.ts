@@ -6,6 +6,13 @@ import { viewsDir } from '../paths.js';
 
 const cache = process.env.NODE_ENV !== 'development';
 
+/** The page's URL for the switch: a console notice is a one-time message (and only a key), never carried on. */
+function switchableUrl(url: string): string {
+  const parsed = new URL(url, 'http://x');
+  parsed.searchParams.delete('notice');
+  return `${parsed.pathname}${parsed.search}`;
+}
+
 type PageContext = Parameters<typeof textOf>[0] & { method: string; url: string };
 
 /**
@@ -15,7 +22,7 @@ type PageContext = Parameters<typeof textOf>[0] & { method: string; url: string 
  */
 export async function renderPage(ctx: PageContext, view: string, locals: Record<string, unknown> & { title: string }): Promise<string> {
   const text = textOf(ctx);
-  const languageNav = ctx.method === 'GET' ? { label: text.t('common.languageSwitch'), links: languageLinks(ctx.url, text.locale) } : undefined;
+  const languageNav = ctx.method === 'GET' ? { label: text.t('common.languageSwitch'), links: languageLinks(switchableUrl(ctx.url), text.locale) } : undefined;
   const options = { cache, async: true };
   const data = { t: text.t, say: text.say, lang: text.locale, ...locals };
   const body = await ejs.renderFile(path.join(viewsDir, `${view}.ejs`), data, options);

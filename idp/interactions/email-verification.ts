@@ -6,14 +6,12 @@ import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
+import { textOf, type IdpSaid } from '../i18n/text.js';
 import { restartUrlOf } from './restart-url.js';
 import { refuse } from '../http/errors.js';
 
-const INVALID: Record<Exclude<LinkStatus, 'valid'>, string> = {
-  used: 'このURLは既に使用されています。',
-  expired: 'このURLは有効期限が切れています。ログイン画面から確認メールを再送信してください。',
-  superseded: 'より新しい確認メールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
-  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+const INVALID: Record<Exclude<LinkStatus, 'valid'>, IdpSaid> = {
+  used: 'login.emailVerification.used', expired: 'login.emailVerification.expired', superseded: 'login.emailVerification.superseded', unknown: 'login.link.unknown',
 };
 
 async function page(ctx: UnionContext, status: number, locals: Record<string, unknown>) {
@@ -21,7 +19,7 @@ async function page(ctx: UnionContext, status: number, locals: Record<string, un
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
   ctx.body = await renderPage(ctx, 'idp/email-verification', {
-    title: 'メールアドレスの確認', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals,
+    title: textOf(ctx).t('login.emailVerification.title'), brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals,
   });
 }
 

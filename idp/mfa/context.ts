@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import type { IdpSaid } from '../i18n/text.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Member } from '../members/member-repository.js';
@@ -21,7 +22,5 @@ export interface MfaContext {
   legacyCodeKey: string;
 }
 
-/** The result of checking a code or an assertion. */
-export type FactorCheck = { ok: true; credentialId?: string } | { ok: false; error: string };
-
-export const WRONG_CODE = 'ワンタイムパスワードが正しくありません。';
+/** The result of checking a code or an assertion: why it failed is a message for the member's page. */
+export type FactorCheck = { ok: true; credentialId?: string } | { ok: false; error: IdpSaid };

@@ -6,7 +6,8 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Mailer } from '../mail/mailer.js';
 import { composeMail } from '../mail/templates.js';
 import type { Union } from '../unions/union-repository.js';
-import { FACTOR_LABELS } from './factors.js';
+import { idpText } from '../i18n/text.js';
+import { factorLabelsIn } from './factors.js';
 
 export type FactorChangeKind = 'added' | 'removed' | 'reset' | 'recovery_codes_generated' | 'recovery_code_used';
 
@@ -26,7 +27,7 @@ export interface FactorChange {
 /** 「お心当たりがない場合」: the report link stays usable for a week, like the e-mail change notice. */
 export const REPORT_LINK_DAYS = 7;
 
-const METHOD_LABELS: Record<FactorChange['method'], string> = { ...FACTOR_LABELS, all: 'すべての二要素認証' };
+const METHOD_LABELS: Record<FactorChange['method'], string> = { ...factorLabelsIn(idpText('ja').t), all: 'すべての二要素認証' };
 
 const SUBJECTS: Record<FactorChangeKind, string> = {
   added: '認証方法追加のお知らせ',

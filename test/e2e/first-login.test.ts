@@ -74,8 +74,9 @@ test('a member walks the whole first login from the postcard to the portal', asy
   expect(verification.from?.value[0].address).toBe('no-reply@example.jp');
   expect(verification.html).toContain('/email-verification/'); // multipart: the HTML part has the link too
 
-  // This browser moves on by itself (the waiting page refreshes).
-  await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
+  // This browser moves on when the member says the link was used (no automatic refresh: WCAG 2.2.1).
+  await page.getByRole('link', { name: '確認しました。次へ進む' }).click();
+  await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor();
   await page.getByLabel('新しいユーザID').fill('ab');
   await page.getByRole('button', { name: '次へ' }).click();
   expect(await alertText(page)).toContain('3文字以上255文字以内');

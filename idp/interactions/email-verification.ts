@@ -7,6 +7,7 @@ import { clientIp, type UnionContext, type UnionState } from '../http/context.js
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
 import { textOf, type IdpSaid } from '../i18n/text.js';
+import { hintMemberLocale } from './member-locale.js';
 import { restartUrlOf } from './restart-url.js';
 import { refuse } from '../http/errors.js';
 
@@ -31,7 +32,8 @@ export function emailVerificationRouter(): Router<UnionState> {
   const router = new Router<UnionState>({ prefix: '/u/:slug/email-verification/:token' });
 
   router.get('/', async (ctx) => {
-    const { status } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'verify_email', ctx.params.token);
+    const { status, link } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'verify_email', ctx.params.token);
+    await hintMemberLocale(ctx, link?.accountId);
     if (status !== 'valid') return page(ctx, 410, { invalid: INVALID[status] });
     return page(ctx, 200, { csrf: csrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`) });
   });
@@ -42,6 +44,7 @@ export function emailVerificationRouter(): Router<UnionState> {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `verify:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenLink');
     const { status, link } = await consumeLink(db, union.slug, 'verify_email', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
+    await hintMemberLocale(ctx, link.accountId);
     if (await adoptVerifiedEmail(db, union.slug, link.accountId, link.payload.email) === 'taken') return page(ctx, 409, { invalid: 'fields.email.taken' });
     await recordAudit(db, { unionSlug: union.slug, actor: `member:${link.accountId}`, action: 'email.verified', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
     return page(ctx, 200, { confirmed: true });

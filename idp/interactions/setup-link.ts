@@ -7,6 +7,7 @@ import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
 import { textOf, type IdpSaid } from '../i18n/text.js';
 import { composeMail } from '../mail/templates.js';
+import { hintMemberLocale } from './member-locale.js';
 import { restartUrlOf } from './restart-url.js';
 import type { StepContext } from './steps/step.js';
 import { refuse } from '../http/errors.js';
@@ -54,7 +55,8 @@ export function setupLinkRouter(): Router<UnionState> {
   const router = new Router<UnionState>({ prefix: '/u/:slug/setup-link/:token' });
 
   router.get('/', async (ctx) => {
-    const { status } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
+    const { status, link } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
+    await hintMemberLocale(ctx, link?.accountId);
     if (status !== 'valid') return page(ctx, 410, { invalid: INVALID[status] });
     return page(ctx, 200, { csrf: csrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`) });
   });
@@ -64,6 +66,7 @@ export function setupLinkRouter(): Router<UnionState> {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenLink');
     const { status, link } = await consumeLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
+    await hintMemberLocale(ctx, link.accountId);
     await recordAudit(ctx.state.db, { unionSlug: ctx.state.issuer.union.slug, actor: `member:${link.accountId}`, action: 'login.setup_link.used', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
     return page(ctx, 200, { confirmed: true });
   });

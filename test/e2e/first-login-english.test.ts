@@ -132,6 +132,14 @@ test('a browser asking for English does the first login from a postcard, then a 
   await again.getByLabel('One-time password (6 digits)').fill(totpFor(secret, 1));
   await again.getByRole('button', { name: 'Log in' }).click();
   await again.waitForURL(portalHome());
+
+  // Logging out at the IdP: the question, then the goodbye.
+  await again.goto(`${stack.unions.alpha.issuer}/session/end`);
+  await again.getByText('Do you want to log out?').waitFor();
+  await expectEnglish(again);
+  await again.getByRole('button', { name: 'Log out' }).click();
+  await again.getByRole('heading', { name: 'You have logged out' }).waitFor();
+  await expectEnglish(again);
   await daily.close();
 });
 

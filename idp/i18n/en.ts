@@ -175,7 +175,7 @@ export const en: CatalogueOf<IdpCatalogue> = {
   'login.mfa.recoveryCode.intro': 'Enter one of the recovery codes you kept (for example: ABCDE-23456). A code works only once.',
   'login.mfa.recoveryCode.wrong': 'The recovery code is not correct or has already been used.',
   'login.mfa.defer.heading': 'Set it up later',
-  'login.mfa.defer.text': (p) => `You can also set up ${p.method} at your next login.`,
+  'login.mfa.defer.text': (p) => `${p.method}: you can also set this up at your next login.`,
   'login.mfa.defer.button': 'Set it up at my next login',
   'login.mfa.others': 'Log in another way',
   'login.recoveryCodeUsed.title': 'You logged in with a recovery code',

@@ -170,7 +170,7 @@ export async function passkeyOptions(deps: ConsoleDeps) {
 }
 
 export async function addPasskey(deps: ConsoleDeps, input: { label: string; response: RegistrationResponseJSON }): Promise<FactorCheck> {
-  if (!input.response || typeof input.response !== 'object') return { ok: false, error: 'パスキーを登録できませんでした。もう一度お試しください。' };
+  if (!input.response || typeof input.response !== 'object') return { ok: false, error: 'login.mfa.passkey.registrationFailed' };
   return addFactor(deps, 'passkey', { label: input.label, response: input.response });
 }
 

@@ -2,13 +2,13 @@ import type Router from '@koa/router';
 import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
-import { MFA_LABELS } from '../interactions/steps/user-id.js';
+import { factorLabelsIn } from '../mfa/factors.js';
 import { saveConsoleSession } from './console-session.js';
 import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed } from './console-kit.js';
 import { refuse } from '../http/errors.js';
-import { localeOf, type Shown } from '../i18n/text.js';
+import { localeOf, textOf, type Shown } from '../i18n/text.js';
 
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -23,7 +23,7 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     return page(ctx, signed, 'profile', status, {
       title: 'プロフィール変更', errors, notice: notice(ctx), account: signed.account, temporary,
       language: values?.language ?? row?.language ?? 'ja', userId: values?.userId ?? signed.account.userId ?? '',
-      method: values?.method ?? signed.account.preferredMfa ?? '', methods: ctx.state.issuer.union.policy.mfa.allowed, labels: MFA_LABELS,
+      method: values?.method ?? signed.account.preferredMfa ?? '', methods: ctx.state.issuer.union.policy.mfa.allowed, labels: factorLabelsIn(textOf(ctx).t),
       pendingEmail: await actions.pendingEmail(ctx.state.db, signed.account.id),
     });
   };

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { readJson } from '../http/body.js';
 import type { UnionContext, UnionState } from '../http/context.js';
-import { MFA_LABELS } from '../interactions/steps/user-id.js';
+import { FACTOR_LABELS, factorLabelsIn } from '../mfa/factors.js';
 import { listCredentials } from '../mfa/credentials.js';
 import { recoveryCodeSummary } from '../mfa/recovery-codes.js';
 import { saveConsoleSession } from './console-session.js';
@@ -10,7 +10,7 @@ import { formatDate } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed, withNotice } from './console-kit.js';
 import { refuse } from '../http/errors.js';
-import type { Shown } from '../i18n/text.js';
+import { textOf, type IdpSaid, type Shown } from '../i18n/text.js';
 
 /** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
 export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -25,7 +25,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     return page(ctx, signed, 'security', 200, {
       title: 'ログイン方法変更', notice: notice(ctx), formatDate,
       passwordCreatedAt: row?.password_changed_at ?? null,
-      allowed: union.policy.mfa.allowed, labels: MFA_LABELS,
+      allowed: union.policy.mfa.allowed, labels: factorLabelsIn(textOf(ctx).t),
       passkeys: credentials.filter((c) => c.type === 'passkey'), apps: credentials.filter((c) => c.type === 'totp'),
       email: signed.account.emailVerified ? signed.account.email : null,
       recoveryCodes: union.policy.mfa.recoveryCodes ? await recoveryCodeSummary(db, signed.account.id) : null,
@@ -55,7 +55,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   });
 
   // 設定: authenticator app (TOTP); the set-up is bound to this console session, not to an interaction.
-  const totpForm = async (ctx: UnionContext, signed: Signed, status: number, error?: string) => page(ctx, signed, 'totp', status, {
+  const totpForm = async (ctx: UnionContext, signed: Signed, status: number, error?: IdpSaid) => page(ctx, signed, 'totp', status, {
     title: 'OTPアプリ認証の設定', error, setup: await actions.totpSetup(deps(ctx, signed)),
   });
 
@@ -104,7 +104,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const result = await actions.addPasskey(deps(ctx, signed), { label: String(body.label ?? '').slice(0, 100), response: body.response as RegistrationResponseJSON });
     if (result.ok && signed.session.prefer) await saveConsoleSession(ctx, { ...signed.session, prefer: undefined });
     ctx.status = result.ok ? 200 : 400;
-    ctx.body = result.ok ? { redirectTo: withNotice(`${base(ctx)}/security`, 'passkeyAdded') } : { error: result.error };
+    ctx.body = result.ok ? { redirectTo: withNotice(`${base(ctx)}/security`, 'passkeyAdded') } : { error: textOf(ctx).say(result.error) };
   });
 
   // 削除 → re-authentication → 削除する / 戻る
@@ -112,7 +112,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const credential = (await listCredentials(ctx.state.db, signed.account.id)).find((c) => c.id === ctx.params.id);
     if (!credential) refuse(ctx, 404, 'console.factorNotFound');
     return page(ctx, signed, 'delete-factor', status, {
-      title: '認証方法の削除', error, credential, kind: credential.type === 'passkey' ? MFA_LABELS.passkey : MFA_LABELS.totp, formatDate,
+      title: '認証方法の削除', error, credential, kind: textOf(ctx).t(credential.type === 'passkey' ? FACTOR_LABELS.passkey : FACTOR_LABELS.totp), formatDate,
     });
   }
 

@@ -9,7 +9,7 @@ import { readForm, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
-import { localeOf } from '../i18n/text.js';
+import { localeOf, textOf, type IdpSaid } from '../i18n/text.js';
 import type { MfaContext } from '../mfa/context.js';
 import { sendEmailOtp } from '../mfa/email-otp.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
@@ -20,14 +20,10 @@ import { CODE_CHECK_LIMITS, takeAttemptOrWait } from '../mfa/rate-limit.js';
 import { nextSecondFactorStep, type MfaNext } from '../mfa/requirement.js';
 import { SecretBox } from '../security/encryption.js';
 import { mailSetupLink, setupLinkPending } from './setup-link.js';
-import { LOCKED_MESSAGE } from './steps/birthdate.js';
 import { loadStepContext, MFA_PROMPT } from './steps/journey.js';
 import { refuse } from '../http/errors.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
-
-const NO_WAY_TO_PROVE = 'ログインに使える認証方法と確認済みのメールアドレスがありません。ご加入の健康保険組合に仮ユーザID・仮パスワード（はがき）の再発行をご依頼ください。';
-const PASSKEY_NOT_ALLOWED = 'このアプリケーションは生体認証（パスキー）でのログインを求めていますが、ご加入の健康保険組合ではパスキーを利用できません。';
 
 /** Everything the second-factor screens need for one member in one interaction. */
 interface MfaStepContext extends MfaContext {
@@ -49,6 +45,7 @@ async function mfaContext(ctx: UnionContext, interaction: Interaction): Promise<
     { db, mailer, issuerUrl: issuer.provider.issuer, ip, locale: localeOf(ctx) }, issuer.union, interaction.session.accountId,
   );
   if (!step) refuse(ctx, 400, 'common.loginExpired');
+  ctx.state.localeHints = { uiLocales: interaction.params.ui_locales as string | undefined, member: step.account.language };
   const chainId = (interaction as { cid?: string }).cid;
   const state = mfaStateOf(interaction.lastSubmission);
   const proof = await loginProof(db, step.account.id, { result: interaction.lastSubmission, chainId });
@@ -90,11 +87,12 @@ async function render(ctx: UnionContext, status: number, locals: Record<string, 
 }
 
 /** Renders what the second factor needs next: a challenge, a set-up, the mailed set-up link, or why it cannot go on. */
-export async function showMfa(ctx: UnionContext, interaction: Interaction, view: { method?: string; error?: string; notice?: string; status?: number } = {}) {
+export async function showMfa(ctx: UnionContext, interaction: Interaction, view: { method?: string; error?: IdpSaid; notice?: IdpSaid; status?: number } = {}) {
   const m = await mfaContext(ctx, interaction);
   // The page of a step already passed (a link used elsewhere, a stale tab): carry the proof on.
   if (m.next.kind === 'satisfied') return finish(ctx, m, {});
   const base = `/u/${m.union.slug}/interaction/${interaction.uid}`;
+  const { t } = textOf(ctx);
   const common = {
     brand: m.union.name, base, csrf: csrfToken(ctx.state.csrfSecret, interaction.uid), labels: FACTOR_LABELS,
     error: view.error, notice: view.notice, kind: m.next.kind, method: undefined as FactorMethod | undefined, others: [] as FactorMethod[],
@@ -102,28 +100,26 @@ export async function showMfa(ctx: UnionContext, interaction: Interaction, view:
   const status = view.status ?? (view.error ? 400 : 200);
   if (m.next.kind === 'mailbox_link') {
     if (!(await setupLinkPending(m, m.chainId))) await mailSetupLink(m, m.chainId);
-    return render(ctx, status, { ...common, title: '認証方法の再設定', email: m.account.email });
+    return render(ctx, status, { ...common, title: t('login.mfa.title.setupLink'), email: m.account.email });
   }
   if (m.next.kind === 'blocked' || m.next.kind === 'journey_first') {
-    const message = m.next.kind === 'blocked' && m.next.reason === 'passkey_not_allowed' ? PASSKEY_NOT_ALLOWED : NO_WAY_TO_PROVE;
-    return render(ctx, 403, { ...common, title: 'ログインできません', error: message, abort: `${base}/abort` });
+    const error = m.next.kind === 'blocked' && m.next.reason === 'passkey_not_allowed' ? 'login.mfa.passkeyNotAllowed' : 'login.mfa.noWayToProve';
+    return render(ctx, 403, { ...common, title: t('login.mfa.title.blocked'), error, abort: `${base}/abort` });
   }
   const method = shownMethod(m, view.method ?? ctx.query.method)!;
   const factor = factorOf(method)!;
   if (m.next.kind === 'enrol') {
     return render(ctx, status, {
-      ...common, title: '認証方法の設定', method, enrolling: true, deferrable: m.next.deferrable,
+      ...common, title: t('login.mfa.title.enrol'), method, enrolling: true, deferrable: m.next.deferrable,
       stepUp: m.account.preferredMfa !== method, ...(await factor.enrolment!.start(m)),
     });
   }
   const locals = await factor.challenge(m);
   return render(ctx, status, {
-    ...common, title: '2段階認証', method, enrolling: false, ...locals,
+    ...common, title: t('login.mfa.title.challenge'), method, enrolling: false, ...locals,
     error: view.error ?? locals.error, others: m.next.methods.filter((x) => x !== method),
   });
 }
-
-const TOO_MANY = (seconds: number) => `確認の回数が上限に達しました。しばらく時間をおいてから（約${Math.max(1, Math.ceil(seconds / 60))}分後に）もう一度お試しください。`;
 
 /**
  * The second-factor screens of an interaction: code forms post here, and the passkey page's script
@@ -135,6 +131,7 @@ export function mfaRouter(): Router<UnionState> {
 
   async function load(ctx: UnionContext, csrf: unknown) {
     const interaction = await ctx.state.issuer.provider.interactionDetails(ctx.req, ctx.res);
+    ctx.state.localeHints = { uiLocales: interaction.params.ui_locales as string | undefined };
     if (interaction.prompt.name !== MFA_PROMPT || !isValidCsrfToken(ctx.state.csrfSecret, interaction.uid, csrf)) {
       refuse(ctx, 403, 'common.formExpired');
     }
@@ -142,28 +139,28 @@ export function mfaRouter(): Router<UnionState> {
   }
 
   /** Per account and per address, shared by every process; answered with 429 and how long to wait. */
-  async function rateLimited(ctx: UnionContext, m: MfaStepContext): Promise<string | undefined> {
+  async function rateLimited(ctx: UnionContext, m: MfaStepContext): Promise<IdpSaid | undefined> {
     const wait = Math.max(
       await takeAttemptOrWait(m.db, `mfa:account:${m.account.id}`, CODE_CHECK_LIMITS.account),
       await takeAttemptOrWait(m.db, `mfa:ip:${m.ip}`, CODE_CHECK_LIMITS.ip),
     );
     if (!wait) return undefined;
     ctx.set('Retry-After', String(wait));
-    return TOO_MANY(wait);
+    return { key: 'login.mfa.tooMany', params: { minutes: Math.max(1, Math.ceil(wait / 60)) } };
   }
 
   const audit = (m: MfaStepContext, action: string, outcome: 'success' | 'failure' | 'denied', detail?: Record<string, unknown>) =>
     recordAudit(m.db, { unionSlug: m.union.slug, actor: `member:${m.account.id}`, action, target: m.account.id, outcome, ip: m.ip, detail });
 
   /** What became of an answer: the login went on (JSON callers get where to), it is asked again, the account locked, or a page was shown. */
-  type Answer = { kind: 'finished'; redirectTo?: string } | { kind: 'retry'; error: string; status: number } | { kind: 'locked' } | { kind: 'shown' };
+  type Answer = { kind: 'finished'; redirectTo?: string } | { kind: 'retry'; error: IdpSaid; status: number } | { kind: 'locked' } | { kind: 'shown' };
 
   /** Checks an answer to a challenge: rate limits, the second-factor lockout, then the factor itself. */
   async function answerChallenge(ctx: UnionContext, m: MfaStepContext, factor: SecondFactor, input: FactorInput, json: boolean): Promise<Answer> {
-    if (m.next.kind !== 'challenge' || !m.next.methods.includes(factor.method)) return { kind: 'retry', error: 'この方法は現在使用できません。', status: 409 };
+    if (m.next.kind !== 'challenge' || !m.next.methods.includes(factor.method)) return { kind: 'retry', error: 'login.mfa.notAvailable', status: 409 };
     const limited = await rateLimited(ctx, m);
     if (limited) return { kind: 'retry', error: limited, status: 429 };
-    let failure = '';
+    let failure: IdpSaid = 'login.mfa.wrongCode';
     let remaining: number | undefined;
     const thresholds = { password: m.union.policy.lockoutThreshold, mfa: m.union.policy.mfaLockoutThreshold };
     const outcome = await checkSecondFactorUnderLockout(m.db, m.lockScope, thresholds, async () => {
@@ -182,7 +179,7 @@ export function mfaRouter(): Router<UnionState> {
       // Tell the member how many codes are left before the relying party takes over.
       const continueTo = await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: 'recovery_code' }), { mergeWithLastSubmission: true });
       ctx.type = 'html';
-      ctx.body = await renderPage(ctx, 'idp/recovery-code-used', { title: 'リカバリーコードでログインしました', brand: m.union.name, remaining, continueTo });
+      ctx.body = await renderPage(ctx, 'idp/recovery-code-used', { title: textOf(ctx).t('login.recoveryCodeUsed.title'), brand: m.union.name, remaining, continueTo });
       return { kind: 'shown' };
     }
     if (json) return { kind: 'finished', redirectTo: await ctx.state.issuer.provider.interactionResult(ctx.req, ctx.res, resultOf(m, { proven: factor.method }), { mergeWithLastSubmission: true }) };
@@ -192,7 +189,7 @@ export function mfaRouter(): Router<UnionState> {
 
   /** Sets up the chosen app or passkey, allowed only after this login proved a factor (nextSecondFactorStep). */
   async function answerEnrolment(ctx: UnionContext, m: MfaStepContext, factor: SecondFactor, input: FactorInput, json: boolean): Promise<Answer> {
-    if (m.next.kind !== 'enrol' || m.next.method !== factor.method || !factor.enrolment) return { kind: 'retry', error: 'この方法は現在設定できません。', status: 409 };
+    if (m.next.kind !== 'enrol' || m.next.method !== factor.method || !factor.enrolment) return { kind: 'retry', error: 'login.mfa.cannotEnrol', status: 409 };
     const limited = await rateLimited(ctx, m);
     if (limited) return { kind: 'retry', error: limited, status: 429 };
     const result = await factor.enrolment.complete(m, input);
@@ -211,7 +208,7 @@ export function mfaRouter(): Router<UnionState> {
   async function stopped(ctx: UnionContext, m: MfaStepContext, interaction: Interaction) {
     ctx.status = 403;
     ctx.type = 'html';
-    ctx.body = await renderPage(ctx, 'idp/stopped', { title: 'ログインを中止しました', brand: m.union.name, message: LOCKED_MESSAGE, abort: `/u/${m.union.slug}/interaction/${interaction.uid}/abort` });
+    ctx.body = await renderPage(ctx, 'idp/stopped', { title: textOf(ctx).t('login.stopped'), brand: m.union.name, message: 'login.error.locked', abort: `/u/${m.union.slug}/interaction/${interaction.uid}/abort` });
   }
 
   // Code forms: an authenticator app, an e-mail code (with 再送信), a recovery code.
@@ -222,7 +219,7 @@ export function mfaRouter(): Router<UnionState> {
     if (!factor || factor.method === 'passkey') return ctx.throw(404);
     if (factor.method === 'email_otp' && form.action === 'resend') {
       const sent = await sendEmailOtp(m, { resend: true });
-      return showMfa(ctx, interaction, { method: 'email_otp', ...(sent.ok ? { notice: '新しいワンタイムパスワードを送信しました。以前のコードは使用できません。' } : { error: sent.error }) });
+      return showMfa(ctx, interaction, { method: 'email_otp', ...(sent.ok ? { notice: 'login.mfa.emailOtp.resent' } : { error: sent.error }) });
     }
     const input: FactorInput = { code: (form.code ?? '').slice(0, 32), device: form.device, label: (form.deviceName ?? '').slice(0, 100) };
     const answer = m.next.kind === 'enrol' ? await answerEnrolment(ctx, m, factor, input, false) : await answerChallenge(ctx, m, factor, input, false);
@@ -243,7 +240,7 @@ export function mfaRouter(): Router<UnionState> {
     const { interaction, m } = await load(ctx, form.csrf);
     if (m.next.kind !== 'mailbox_link') return showMfa(ctx, interaction);
     const sent = await mailSetupLink(m, m.chainId);
-    return showMfa(ctx, interaction, sent.ok ? { notice: 'メールを再送信しました。以前のメールのURLは使用できません。' } : { error: sent.error });
+    return showMfa(ctx, interaction, sent.ok ? { notice: 'login.mfa.setupLink.resent' } : { error: sent.error });
   });
 
   router.post('/passkey/options', async (ctx) => {
@@ -253,7 +250,7 @@ export function mfaRouter(): Router<UnionState> {
     const challenging = m.next.kind === 'challenge' && m.next.methods.includes('passkey');
     if (!enrolling && !challenging) {
       ctx.status = 409;
-      ctx.body = { error: 'この方法は現在使用できません。' };
+      ctx.body = { error: textOf(ctx).t('login.mfa.notAvailable') };
       return;
     }
     ctx.body = await factorOf('passkey')!.options!(m, enrolling ? 'register' : 'authenticate');
@@ -265,10 +262,10 @@ export function mfaRouter(): Router<UnionState> {
     const factor = factorOf('passkey')!;
     const input: FactorInput = { label: String(body.label ?? '').slice(0, 100), response: body.response };
     const answer = m.next.kind === 'enrol' ? await answerEnrolment(ctx, m, factor, input, true) : await answerChallenge(ctx, m, factor, input, true);
-    if (answer.kind === 'locked') ctx.body = { error: LOCKED_MESSAGE };
+    if (answer.kind === 'locked') ctx.body = { error: textOf(ctx).t('login.error.locked') };
     else if (answer.kind === 'retry') {
       ctx.status = answer.status;
-      ctx.body = { error: answer.error };
+      ctx.body = { error: textOf(ctx).say(answer.error) };
     } else if (answer.kind === 'finished') ctx.body = { redirectTo: answer.redirectTo };
   });
 

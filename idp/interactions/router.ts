@@ -13,7 +13,8 @@ import { STOP_REASONS, type StepContext, type StepOutcome, type StopReason } fro
 import { endStoppedLogin } from './end-login.js';
 import { loginProof, loginWithProof, mfaStateOf } from '../mfa/login-proof.js';
 import { refuse } from '../http/errors.js';
-import { localeOf } from '../i18n/text.js';
+import { localeOf, textOf, type IdpSaid } from '../i18n/text.js';
+import { findAccount } from '../accounts/account-repository.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
@@ -24,13 +25,31 @@ async function stepContextFor(ctx: UnionContext, interaction: Interaction) {
     { db, mailer, issuerUrl: issuer.provider.issuer, ip: clientIp(ctx), locale: localeOf(ctx), chainId: (interaction as { cid?: string }).cid }, issuer.union, accountId,
   );
   if (!stepContext) throw new errors.SessionNotFound('no account for this interaction');
+  hintLocale(ctx, interaction, stepContext.account.language);
   return stepContext;
+}
+
+/**
+ * The page's language: the application's ui_locales and, once the session's account is known, the
+ * member's own setting (言語) — never an account's before its password was right (no enumeration).
+ */
+function hintLocale(ctx: UnionContext, interaction: Interaction, member?: string | null) {
+  ctx.state.localeHints = { uiLocales: interaction.params.ui_locales as string | undefined, member };
+}
+
+/** As hintLocale, with the member of a signed-in session asked for its password again (max_age, re-authentication). */
+async function hintSessionLocale(ctx: UnionContext, interaction: Interaction) {
+  const accountId = interaction.session?.accountId;
+  const account = accountId ? await findAccount(ctx.state.db, ctx.state.issuer.union.slug, accountId) : undefined;
+  hintLocale(ctx, interaction, account?.language);
 }
 
 /** Renders the first unmet step, or, when none is left, lets the authorization request go on. */
 async function showRequiredActions(ctx: UnionContext, interaction: Interaction, state: Exclude<StepOutcome, { kind: 'done' | 'stop' }> | undefined = undefined) {
   const stepContext = await stepContextFor(ctx, interaction);
   const step = await firstUnmetStep(stepContext);
+  // 「確認しました。次へ進む」 on the e-mail waiting page while the address is still unconfirmed.
+  if (!state && step?.name === 'email' && ctx.query.confirmed === '1') state = { kind: 'again', notice: 'login.steps.email.notYet' };
   if (!step) {
     await completeFirstLogin(stepContext);
     return ctx.state.issuer.provider.interactionFinished(ctx.req, ctx.res, await journeyProofResult(stepContext, interaction), { mergeWithLastSubmission: true });
@@ -43,7 +62,7 @@ async function showRequiredActions(ctx: UnionContext, interaction: Interaction, 
   ctx.status = state?.kind === 'invalid' ? 400 : 200;
   ctx.type = 'html';
   ctx.body = await renderPage(ctx, view.view, {
-    title: step.title,
+    title: textOf(ctx).t(step.title),
     brand: stepContext.union.name,
     action: `/u/${stepContext.union.slug}/interaction/${interaction.uid}/step/${step.name}`,
     interactionUrl: `/u/${stepContext.union.slug}/interaction/${interaction.uid}`,
@@ -65,12 +84,12 @@ async function journeyProofResult(stepContext: StepContext, interaction: Interac
   return { mfa: { ...state, proven: proof }, login: loginWithProof(stepContext.account.id, remember, proof) };
 }
 
-async function showStopped(ctx: UnionContext, interaction: Interaction, message: string, reason?: StopReason) {
+async function showStopped(ctx: UnionContext, interaction: Interaction, message: IdpSaid, reason?: StopReason) {
   await endStoppedLogin(ctx, interaction);
   ctx.status = 403;
   ctx.type = 'html';
   ctx.body = await renderPage(ctx, 'idp/stopped', {
-    title: 'ログインを中止しました',
+    title: textOf(ctx).t('login.stopped'),
     brand: ctx.state.issuer.union.name,
     message,
     abort: `/u/${ctx.state.issuer.union.slug}/interaction/${interaction.uid}/abort${reason ? `?reason=${reason}` : ''}`,
@@ -93,10 +112,10 @@ export function interactionRouter(): Router<UnionState> {
       ctx.status = 400;
       ctx.type = 'html';
       ctx.body = await renderPage(ctx, 'idp/error', {
-        title: 'エラー',
+        title: textOf(ctx).t('common.errorTitle'),
         brand: ctx.state.issuer.union.name,
         code: 'session_expired',
-        message: 'ログインの有効期限が切れました。アプリケーションに戻り、もう一度ログインしてください。',
+        message: 'login.sessionExpired',
         portalUrl: ctx.state.issuer.union.policy.portalUrl,
       });
     }
@@ -114,7 +133,7 @@ export function interactionRouter(): Router<UnionState> {
   router.get('/', async (ctx) => {
     const { provider } = ctx.state.issuer;
     const interaction = await provider.interactionDetails(ctx.req, ctx.res);
-    ctx.state.localeHints = { uiLocales: interaction.params.ui_locales as string | undefined };
+    await hintSessionLocale(ctx, interaction);
     switch (interaction.prompt.name) {
       case 'login': {
         const client = await provider.Client.find(interaction.params.client_id as string);
@@ -143,6 +162,7 @@ export function interactionRouter(): Router<UnionState> {
   router.post('/login', async (ctx) => {
     const { provider } = ctx.state.issuer;
     const interaction = await provider.interactionDetails(ctx.req, ctx.res);
+    await hintSessionLocale(ctx, interaction);
     const form = await trustedForm(ctx, interaction);
     if (interaction.prompt.name !== 'login') return ctx.redirect(`/u/${ctx.params.slug}/interaction/${interaction.uid}`);
     const remember = form.remember === 'yes';
@@ -160,6 +180,7 @@ export function interactionRouter(): Router<UnionState> {
 
   router.post('/step/:step', async (ctx) => {
     const interaction = await ctx.state.issuer.provider.interactionDetails(ctx.req, ctx.res);
+    hintLocale(ctx, interaction);
     const form = await trustedForm(ctx, interaction);
     const here = `/u/${ctx.params.slug}/interaction/${interaction.uid}`;
     if (interaction.prompt.name !== REQUIRED_ACTIONS_PROMPT) return ctx.redirect(here);

@@ -5,7 +5,9 @@ import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { renderPage } from '../http/render.js';
+import { textOf, type IdpSaid } from '../i18n/text.js';
 import { composeMail, mailRecipient } from '../mail/templates.js';
+import { hintMemberLocale } from './member-locale.js';
 import { restartUrlOf } from './restart-url.js';
 import type { StepContext } from './steps/step.js';
 import { refuse } from '../http/errors.js';
@@ -23,11 +25,11 @@ export async function setupLinkPending(ctx: StepContext, chainId: string | undef
   return Boolean(pending && chainId && pending.payload.chain === chainId);
 }
 
-export async function mailSetupLink(ctx: StepContext, chainId: string | undefined): Promise<{ ok: true } | { ok: false; error: string }> {
-  if (!chainId || !ctx.account.email || !ctx.account.emailVerified) return { ok: false, error: 'メールアドレスが登録されていません。' };
+export async function mailSetupLink(ctx: StepContext, chainId: string | undefined): Promise<{ ok: true } | { ok: false; error: IdpSaid }> {
+  if (!chainId || !ctx.account.email || !ctx.account.emailVerified) return { ok: false, error: 'login.noEmail' };
   const pending = await pendingLink(ctx.db, ctx.account.id, 'setup_factor');
   const wait = pending ? Math.ceil((pending.createdAt + RESEND_COOLDOWN_MS - Date.now()) / 1000) : 0;
-  if (wait > 0) return { ok: false, error: `再送信は${wait}秒後からできます。` };
+  if (wait > 0) return { ok: false, error: { key: 'login.resendWait', params: { seconds: wait } } };
   const { token } = await createLink(ctx.db, {
     unionSlug: ctx.union.slug, accountId: ctx.account.id, purpose: 'setup_factor', ttlMs: SETUP_LINK_MINUTES * 60_000, payload: { chain: chainId },
   });
@@ -38,18 +40,15 @@ export async function mailSetupLink(ctx: StepContext, chainId: string | undefine
   return { ok: true };
 }
 
-const INVALID: Record<Exclude<LinkStatus, 'valid'>, string> = {
-  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
-  expired: 'このURLは有効期限が切れています。ログイン画面からもう一度お試しください。',
-  superseded: 'より新しいメールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
-  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+const INVALID: Record<Exclude<LinkStatus, 'valid'>, IdpSaid> = {
+  used: 'login.setupLink.used', expired: 'login.setupLink.expired', superseded: 'login.setupLink.superseded', unknown: 'login.link.unknown',
 };
 
 async function page(ctx: UnionContext, status: number, locals: Record<string, unknown>) {
   ctx.status = status;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = await renderPage(ctx, 'idp/setup-link', { title: '認証方法の再設定', brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals });
+  ctx.body = await renderPage(ctx, 'idp/setup-link', { title: textOf(ctx).t('login.mfa.title.setupLink'), brand: ctx.state.issuer.union.name, restartUrl: restartUrlOf(ctx.state.issuer.union), invalid: undefined, confirmed: false, csrf: undefined, ...locals });
 }
 
 /** The mailed link: GET shows a button (mail scanners open links), its POST proves the mailbox, once. */
@@ -57,7 +56,8 @@ export function setupLinkRouter(): Router<UnionState> {
   const router = new Router<UnionState>({ prefix: '/u/:slug/setup-link/:token' });
 
   router.get('/', async (ctx) => {
-    const { status } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
+    const { status, link } = await inspectLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
+    await hintMemberLocale(ctx, link?.accountId);
     if (status !== 'valid') return page(ctx, 410, { invalid: INVALID[status] });
     return page(ctx, 200, { csrf: csrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`) });
   });
@@ -67,6 +67,7 @@ export function setupLinkRouter(): Router<UnionState> {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `setup-link:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenLink');
     const { status, link } = await consumeLink(ctx.state.db, ctx.state.issuer.union.slug, 'setup_factor', ctx.params.token);
     if (status !== 'valid' || !link) return page(ctx, 410, { invalid: INVALID[status as Exclude<LinkStatus, 'valid'>] });
+    await hintMemberLocale(ctx, link.accountId);
     await recordAudit(ctx.state.db, { unionSlug: ctx.state.issuer.union.slug, actor: `member:${link.accountId}`, action: 'login.setup_link.used', target: link.accountId, outcome: 'success', ip: clientIp(ctx) });
     return page(ctx, 200, { confirmed: true });
   });

@@ -1,5 +1,6 @@
 import type { Database } from '../../migrations/database.js';
 import type { Locale } from '../../i18n/locale.js';
+import type { IdpSaid } from '../i18n/text.js';
 import type { Account } from '../accounts/account-repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Member } from '../members/member-repository.js';
@@ -24,7 +25,5 @@ export interface MfaContext {
   locale: Locale;
 }
 
-/** The result of checking a code or an assertion. */
-export type FactorCheck = { ok: true; credentialId?: string } | { ok: false; error: string };
-
-export const WRONG_CODE = 'ワンタイムパスワードが正しくありません。';
+/** The result of checking a code or an assertion: why it failed is a message for the member's page. */
+export type FactorCheck = { ok: true; credentialId?: string } | { ok: false; error: IdpSaid };

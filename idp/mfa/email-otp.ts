@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { composeMail, mailRecipient } from '../mail/templates.js';
 import { peekChallenge, saveChallenge, takeChallenge } from './challenges.js';
-import { WRONG_CODE, type FactorCheck, type MfaContext } from './context.js';
+import type { IdpSaid } from '../i18n/text.js';
+import type { FactorCheck, MfaContext } from './context.js';
 
 export const EMAIL_OTP_MINUTES = 10;
 const RESEND_COOLDOWN_MS = 30_000;
@@ -19,12 +20,12 @@ export async function emailOtpSent(ctx: MfaContext): Promise<boolean> {
  * Mails a new 6-digit code from the union's no-reply sender; it replaces any earlier code (which
  * stops working) but does not reset the account's failure count.
  */
-export async function sendEmailOtp(ctx: MfaContext, options: { resend: boolean }): Promise<{ ok: true } | { ok: false; error: string }> {
-  if (!ctx.account.email || !ctx.account.emailVerified) return { ok: false, error: 'メールアドレスが登録されていません。' };
+export async function sendEmailOtp(ctx: MfaContext, options: { resend: boolean }): Promise<{ ok: true } | { ok: false; error: IdpSaid }> {
+  if (!ctx.account.email || !ctx.account.emailVerified) return { ok: false, error: 'login.noEmail' };
   const previous = await peekChallenge(ctx.db, ctx.account.id, ctx.interactionUid, 'email_otp');
   if (previous && !options.resend) return { ok: true };
   if (previous && Date.now() - previous.createdAt < RESEND_COOLDOWN_MS) {
-    return { ok: false, error: `再送信は${Math.ceil((previous.createdAt + RESEND_COOLDOWN_MS - Date.now()) / 1000)}秒後からできます。` };
+    return { ok: false, error: { key: 'login.resendWait', params: { seconds: Math.ceil((previous.createdAt + RESEND_COOLDOWN_MS - Date.now()) / 1000) } } };
   }
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
   await saveChallenge(ctx.db, { accountId: ctx.account.id, interactionUid: ctx.interactionUid, kind: 'email_otp', value: hashCode(ctx, code), ttlMs: EMAIL_OTP_MINUTES * 60_000 });
@@ -38,9 +39,9 @@ export async function sendEmailOtp(ctx: MfaContext, options: { resend: boolean }
 /** Checks the mailed code; the right code works once. */
 export async function verifyEmailOtp(ctx: MfaContext, code: string): Promise<FactorCheck> {
   const pending = await peekChallenge(ctx.db, ctx.account.id, ctx.interactionUid, 'email_otp');
-  if (!pending) return { ok: false, error: 'ワンタイムパスワードの有効期限が切れています。再送信してください。' };
+  if (!pending) return { ok: false, error: 'login.mfa.emailOtp.expired' };
   const expected = Buffer.from(pending.value);
   const actual = Buffer.from(hashCode(ctx, code.trim()));
-  if (!crypto.timingSafeEqual(actual, expected)) return { ok: false, error: WRONG_CODE };
-  return (await takeChallenge(ctx.db, ctx.account.id, ctx.interactionUid, 'email_otp')) ? { ok: true } : { ok: false, error: WRONG_CODE };
+  if (!crypto.timingSafeEqual(actual, expected)) return { ok: false, error: 'login.mfa.wrongCode' };
+  return (await takeChallenge(ctx.db, ctx.account.id, ctx.interactionUid, 'email_otp')) ? { ok: true } : { ok: false, error: 'login.mfa.wrongCode' };
 }

@@ -5,14 +5,21 @@ import type { Union } from '../unions/union-repository.js';
 import type { FactorCheck, MfaContext } from './context.js';
 import { listCredentials, type Credential } from './credentials.js';
 import { EMAIL_OTP_MINUTES, emailOtpSent, sendEmailOtp, verifyEmailOtp } from './email-otp.js';
-import { MFA_LABELS } from '../interactions/steps/user-id.js';
+import type { IdpKey } from '../i18n/text.js';
 import type { FactorMethod } from './levels.js';
 import { passkeyAuthenticationOptions, passkeyRegistrationOptions, registerPasskey, verifyPasskey } from './passkey.js';
 import { remainingRecoveryCodes, useRecoveryCode } from './recovery-codes.js';
 import { completeTotpSetup, startTotpSetup, verifyTotp } from './totp.js';
 
-/** What the member reads for each factor (login screens, notice mails). */
-export const FACTOR_LABELS: Record<FactorMethod, string> = { ...MFA_LABELS, recovery_code: 'リカバリーコード' };
+/** What the member reads for each factor (login screens, the account console), by catalogue key. */
+export const FACTOR_LABELS = {
+  passkey: 'login.factor.passkey', totp: 'login.factor.totp', email_otp: 'login.factor.email_otp', recovery_code: 'login.factor.recovery_code',
+} as const satisfies Record<FactorMethod, IdpKey>;
+
+/** The labels in one language, for pages that list methods by name. */
+export const factorLabelsIn = (t: (key: (typeof FACTOR_LABELS)[FactorMethod]) => string): Record<FactorMethod, string> => ({
+  passkey: t(FACTOR_LABELS.passkey), totp: t(FACTOR_LABELS.totp), email_otp: t(FACTOR_LABELS.email_otp), recovery_code: t(FACTOR_LABELS.recovery_code),
+});
 
 /** Who is presenting factors: enough to tell which ones they can present. */
 export interface FactorSubject {
@@ -100,7 +107,7 @@ const recoveryCode: SecondFactor = {
   challenge: async () => ({}),
   async verify(ctx, input) {
     const used = await useRecoveryCode(ctx.db, ctx.account.id, input.code ?? '', { box: ctx.box, legacyKey: ctx.legacyCodeKey });
-    return used.ok ? { ok: true, remaining: used.remaining } : { ok: false, error: 'リカバリーコードが正しくないか、既に使用されています。' };
+    return used.ok ? { ok: true, remaining: used.remaining } : { ok: false, error: 'login.mfa.recoveryCode.wrong' };
   },
 };
 

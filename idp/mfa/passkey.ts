@@ -36,12 +36,12 @@ export async function passkeyRegistrationOptions(ctx: MfaContext) {
 
 export async function registerPasskey(ctx: MfaContext, input: { label: string; response: RegistrationResponseJSON }): Promise<FactorCheck> {
   const label = input.label.trim();
-  if (!label || label.length > 50) return { ok: false, error: 'パスキーの名前を50文字以内で入力してください。' };
+  if (!label || label.length > 50) return { ok: false, error: 'login.mfa.passkey.nameLength' };
   if ((await listCredentials(ctx.db, ctx.account.id, 'passkey')).some((c) => c.label === label)) {
-    return { ok: false, error: 'この名前のパスキーは既に登録されています。別の名前を入力してください。' };
+    return { ok: false, error: 'login.mfa.passkey.nameTaken' };
   }
   const challenge = await takeChallenge(ctx.db, ctx.account.id, ctx.interactionUid, 'passkey_registration');
-  if (!challenge) return { ok: false, error: '登録の有効期限が切れました。もう一度お試しください。' };
+  if (!challenge) return { ok: false, error: 'login.mfa.passkey.registrationExpired' };
   const { rpID, origin } = relyingParty(ctx);
   let verification;
   try {
@@ -49,9 +49,9 @@ export async function registerPasskey(ctx: MfaContext, input: { label: string; r
       response: input.response, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true,
     });
   } catch {
-    return { ok: false, error: 'パスキーを登録できませんでした。もう一度お試しください。' };
+    return { ok: false, error: 'login.mfa.passkey.registrationFailed' };
   }
-  if (!verification.verified) return { ok: false, error: 'パスキーを登録できませんでした。もう一度お試しください。' };
+  if (!verification.verified) return { ok: false, error: 'login.mfa.passkey.registrationFailed' };
   const { credential } = verification.registrationInfo;
   try {
     const id = await addCredential(ctx.db, {
@@ -61,7 +61,7 @@ export async function registerPasskey(ctx: MfaContext, input: { label: string; r
     return { ok: true, credentialId: id };
   } catch (err) {
     // The same authenticator credential is already registered (to this member or anyone else).
-    if (err instanceof DuplicateCredentialError) return { ok: false, error: 'このパスキーは既に登録されています。' };
+    if (err instanceof DuplicateCredentialError) return { ok: false, error: 'login.mfa.passkey.alreadyRegistered' };
     throw err;
   }
 }
@@ -78,7 +78,7 @@ export async function passkeyAuthenticationOptions(ctx: MfaContext) {
   return options;
 }
 
-const FAILED = 'パスキーで認証できませんでした。もう一度お試しいただくか、別の方法でログインしてください。';
+const FAILED = 'login.mfa.passkey.failed' as const;
 
 export async function verifyPasskey(ctx: MfaContext, response: AuthenticationResponseJSON): Promise<FactorCheck> {
   const passkey = (await listCredentials(ctx.db, ctx.account.id, 'passkey')).find((c) => c.externalId === response.id);

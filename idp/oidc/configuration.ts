@@ -3,6 +3,7 @@ import type { Database } from '../../migrations/database.js';
 import type { IdpConfig } from '../config.js';
 import { LOCALES } from '../../i18n/locale.js';
 import { renderPage } from '../http/render.js';
+import { textOf, type IdpSaid } from '../i18n/text.js';
 import { interactionPolicyFor } from '../interactions/steps/journey.js';
 import { ACR_VALUES } from '../mfa/levels.js';
 import type { SecretBox } from '../security/encryption.js';
@@ -11,6 +12,7 @@ import { KnexAdapter } from './adapter.js';
 import { guardedFetch } from './outgoing-requests.js';
 import { accountFinder, householdClaims } from './find-account.js';
 import { confirmLogoutPage } from './logout-page.js';
+import { hintUiLocales } from './ui-locales.js';
 import { loadFirstPartyGrant } from './first-party-grant.js';
 import { sessionTtl } from './session-lifetime.js';
 import { TTL } from './ttl.js';
@@ -97,9 +99,10 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     // session expires with it, any other is a browser-session cookie.
     ttl: { ...TTL, Session: sessionTtl(union.policy.sessionLifetimes) },
     renderError: async (ctx, out) => {
+      hintUiLocales(ctx);
       ctx.type = 'html';
       ctx.body = await renderPage(ctx, 'idp/error', {
-        title: 'エラー',
+        title: textOf(ctx).t('common.errorTitle'),
         brand: union.name,
         message: errorMessage(out.error),
         code: out.error,
@@ -112,22 +115,23 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
 const ownTokensOnly = (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: { clientId?: string }) =>
   token.clientId === client.clientId;
 
-function errorMessage(code: string): string {
+function errorMessage(code: string): IdpSaid {
   switch (code) {
     case 'invalid_request':
     case 'invalid_client':
     case 'unauthorized_client':
     case 'invalid_redirect_uri':
-      return 'ログイン要求が正しくありません。アプリケーションに戻ってもう一度お試しください。';
+      return 'login.oidcError.invalidRequest';
     case 'access_denied':
-      return 'ログインは中止されました。';
+      return 'login.oidcError.accessDenied';
     default:
-      return 'ログインの有効期限が切れたか、要求を処理できませんでした。最初からもう一度お試しください。';
+      return 'login.oidcError.other';
   }
 }
 
 /** The page after a logout without a return address; it offers the union's portal as the next step. */
 const postLogoutSuccessSource = (portalUrl: string | undefined) => async (ctx: KoaContextWithOIDC): Promise<void> => {
+  hintUiLocales(ctx);
   ctx.type = 'html';
-  ctx.body = await renderPage(ctx, 'idp/logged-out', { title: 'ログアウトしました', brand: undefined, portalUrl });
+  ctx.body = await renderPage(ctx, 'idp/logged-out', { title: textOf(ctx).t('login.logout.done'), brand: undefined, portalUrl });
 };

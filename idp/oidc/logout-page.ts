@@ -1,5 +1,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { renderPage } from '../http/render.js';
+import { textOf } from '../i18n/text.js';
+import { hintUiLocales } from './ui-locales.js';
 import type { Union } from '../unions/union-repository.js';
 
 /**
@@ -10,9 +12,10 @@ import type { Union } from '../unions/union-repository.js';
 export function confirmLogoutPage(union: Union) {
   return async (ctx: KoaContextWithOIDC, form: string): Promise<void> => {
     const clientUri = ctx.oidc.client?.clientUri;
+    hintUiLocales(ctx);
     ctx.type = 'html';
     ctx.body = await renderPage(ctx, 'idp/logout', {
-      title: 'ログアウト',
+      title: textOf(ctx).t('login.logout.title'),
       brand: union.name,
       form,
       cancelUrl: clientUri ?? union.policy.portalUrl ?? `/u/${union.slug}/account/`,

@@ -274,11 +274,12 @@ test('profile: user ID change, preferred method into its set-up, e-mail change v
 
   await page.getByRole('link', { name: 'Eメール変更' }).click();
   // The login passed the e-mail code; with an app registered now, the e-mail change asks for the app.
-  await page.getByText('続行するには再度認証してください').waitFor();
-  await page.getByLabel('パスワード', { exact: true }).fill('profile-pass-1');
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret, 1));
-  await page.getByRole('button', { name: 'ログイン' }).click();
+  // The sign-in pages follow the member's 言語 (English, chosen above).
+  await page.getByText('Please sign in again to continue').waitFor();
+  await page.getByLabel('Password', { exact: true }).fill('profile-pass-1');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('One-time password (6 digits)').fill(totpFor(secret, 1));
+  await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'メールアドレスの変更' }).waitFor();
   await page.getByLabel('メールアドレス').fill('profile-new@example.jp');
   await page.getByRole('button', { name: '実行' }).click();

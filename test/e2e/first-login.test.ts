@@ -6,6 +6,7 @@ import { linkIn } from '../helpers/smtp.js';
 import type { TestStack } from '../helpers/stack.js';
 import { totpFor } from '../helpers/totp.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { axeViolations } from '../helpers/i18n-checks.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -21,14 +22,19 @@ const portalHome = () => `${stack.portalUrl}/u/alpha/`;
 
 const alertText = (page: Page) => page.getByRole('alert').innerText();
 
+/** axe-core finds nothing on the page as it is now. */
+const expectAccessible = async (page: Page) => expect(await axeViolations(page)).toEqual([]);
+
 /** Opens the verification link in a separate browser (another device) and confirms it there. */
 async function confirmLinkElsewhere(to: string) {
   const mail = await stack.mail.next(to);
   const other: BrowserContext = await browser.newContext();
   const page = await other.newPage();
   await page.goto(linkIn(mail, `${stack.unions.alpha.issuer}/email-verification/`));
+  await expectAccessible(page);
   await page.getByRole('button', { name: 'メールアドレスを確認する' }).click();
   await page.getByText('メールアドレスを確認しました。').waitFor();
+  await expectAccessible(page);
   await other.close();
   return mail;
 }
@@ -41,9 +47,11 @@ test('a member walks the whole first login from the postcard to the portal', asy
 
   // 生年月日: format errors are explained without counting; a wrong date counts toward the lockout.
   await page.getByRole('heading', { name: '生年月日の確認' }).waitFor();
+  await expectAccessible(page);
   await page.getByLabel('生年月日（半角数字8桁）').fill('1979/8/22');
   await page.getByRole('button', { name: '次へ' }).click();
   await expectAlert(page, '半角数字8桁');
+  await expectAccessible(page);
   await page.getByLabel('生年月日（半角数字8桁）').fill('19800101');
   await page.getByRole('button', { name: '次へ' }).click();
   await expectAlert(page, '生年月日が正しくありません。', { exact: true });
@@ -54,12 +62,14 @@ test('a member walks the whole first login from the postcard to the portal', asy
   // 利用規約
   await page.getByRole('heading', { name: '利用規約への同意' }).waitFor();
   expect(await page.locator('.terms').innerText()).toContain('第1条（目的）');
+  await expectAccessible(page);
   await page.getByRole('button', { name: '同意する', exact: true }).click();
 
   // メールアドレス: the messages of SPEC §4.2, then a link confirmed on another device.
   await page.getByRole('heading', { name: 'メールアドレスの登録' }).waitFor();
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
   await expectAlert(page, 'メールアドレスを入力してください。', { exact: true });
+  await expectAccessible(page);
   await page.getByLabel('メールアドレス').fill('hanako.@example.jp');
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
   await expectAlert(page, '無効なメールアドレスです。入力したメールアドレスに誤りがないかご確認ください。', { exact: true });
@@ -69,16 +79,19 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await page.getByLabel('メールアドレス').fill('Hanako.Yamada@Example.jp');
   await page.getByRole('button', { name: '確認メールを送信する' }).click();
   await page.getByText('hanako.yamada@example.jp に確認メールを送信しました。').waitFor();
+  await expectAccessible(page);
   const verification = await confirmLinkElsewhere('hanako.yamada@example.jp');
   expect(verification.subject).toBe('メールアドレスの確認');
   expect(verification.from?.value[0].address).toBe('no-reply@example.jp');
   expect(verification.html).toContain('/email-verification/'); // multipart: the HTML part has the link too
 
-  // This browser moves on by itself (the waiting page refreshes).
-  await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor({ timeout: 15_000 });
+  // This browser moves on when the member says the link was used (no automatic refresh: WCAG 2.2.1).
+  await page.getByRole('link', { name: '確認しました。次へ進む' }).click();
+  await page.getByRole('heading', { name: 'ユーザIDと認証方法の設定' }).waitFor();
   await page.getByLabel('新しいユーザID').fill('ab');
   await page.getByRole('button', { name: '次へ' }).click();
   await expectAlert(page, '3文字以上255文字以内');
+  await expectAccessible(page);
   await page.getByLabel('新しいユーザID').fill('hanako yamada!');
   await page.getByRole('button', { name: '次へ' }).click();
   await expectAlert(page, '使用できない文字');
@@ -96,6 +109,7 @@ test('a member walks the whole first login from the postcard to the portal', asy
   };
   await setPassword('short');
   await expectAlert(page, '8文字以上64文字以内');
+  await expectAccessible(page);
   await setPassword('hanako.yamada');
   await expectAlert(page, 'ユーザIDと同じパスワードは設定できません。');
   await setPassword('a-good-passw0rd', 'a-good-passw0rx');
@@ -106,6 +120,7 @@ test('a member walks the whole first login from the postcard to the portal', asy
 
   // The chosen second factor is set up right away: the authenticator app reads the key, its code proves it.
   await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+  await expectAccessible(page);
   await page.getByText('スキャンできませんか?').click();
   const secret = (await page.locator('code.secret').innerText()).trim();
   await page.getByLabel('デバイス名').fill('私のスマートフォン');
@@ -127,6 +142,8 @@ test('a member walks the whole first login from the postcard to the portal', asy
   await loginAt(again, portalHome(), postcard.userId, postcard.password);
   expect(await alertText(again)).toBe('無効なユーザIDまたはパスワードです。');
   await loginAt(again, portalHome(), 'HANAKO.YAMADA', 'a-good-passw0rd');
+  await again.getByRole('heading', { name: '2段階認証' }).waitFor();
+  await expectAccessible(again);
   await again.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret, 1));
   await again.getByRole('button', { name: 'ログイン' }).click();
   await again.waitForURL(`${stack.portalUrl}/u/alpha/`);
@@ -175,6 +192,9 @@ test('verification links: the GET does not consume, a newer mail supersedes, a u
   // Resending is paced, then a new link supersedes the first.
   await page.getByRole('button', { name: '確認メールを再送信する' }).click();
   expect(await alertText(page)).toMatch(/再送信は\d+秒後からできます。/);
+  // Pressing 次へ進む before the link was used says so, and the journey waits.
+  await page.getByRole('link', { name: '確認しました。次へ進む' }).click();
+  await page.getByText('メールアドレスの確認がまだ済んでいません。メールに記載されたURLを開き、「メールアドレスを確認する」ボタンを押してください。').waitFor();
   await stack.database.db('one_time_links').where({ account_id: postcard.accountId }).update({ created_at: Date.now() - 120_000 });
   await page.getByRole('button', { name: '確認メールを再送信する' }).click();
   await page.getByText('確認メールを再送信しました').waitFor();
@@ -182,6 +202,7 @@ test('verification links: the GET does not consume, a newer mail supersedes, a u
   const stale = await context.newPage();
   await stale.goto(firstLink);
   expect(await alertText(stale)).toContain('より新しい確認メール');
+  await expectAccessible(stale);
 
   await stale.goto(secondLink);
   await stale.getByRole('button', { name: 'メールアドレスを確認する' }).click();
@@ -215,6 +236,7 @@ test('after a new version of the terms, members accept it before any app gets a 
   expect(await declining.locator('.terms').innerText()).toContain('改定しました');
   await declining.getByRole('button', { name: '同意しない' }).click();
   expect(await alertText(declining)).toContain('利用規約に同意いただけなかったため、ログインを中止しました。');
+  await expectAccessible(declining);
   await declining.getByRole('link', { name: 'アプリケーションに戻る' }).click();
   await declining.waitForURL(/\/u\/alpha\/callback\?error=access_denied/);
 

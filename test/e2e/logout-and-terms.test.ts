@@ -4,6 +4,7 @@ import { settleBackchannel } from '../helpers/backchannel.js';
 import { loginAt } from '../helpers/journeys.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { axeViolations } from '../helpers/i18n-checks.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -22,6 +23,7 @@ test('キャンセル on 「ログアウトしてもよろしいですか？」 
 
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await page.getByText('ログアウトしてもよろしいですか？').waitFor();
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'キャンセル' }).click();
   await page.waitForURL(`${stack.portalUrl}/u/alpha/`);
   await expect(page.locator('.member-name').textContent()).resolves.toBe('継続 花子 様');

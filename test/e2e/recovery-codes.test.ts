@@ -5,6 +5,7 @@ import { generateRecoveryCodes, useRecoveryCode } from '../../idp/mfa/recovery-c
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { adminApi } from '../helpers/admin-api.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { axeViolations } from '../helpers/i18n-checks.js';
 import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { createMemberWithLogin, type TestStack, type TestUnion } from '../helpers/stack.js';
 
@@ -130,10 +131,12 @@ test('lost phone: a recovery code replaces the app at login, says how many remai
   await loginAt(page, consoleUrl('/', 'epsilon'), 'rc-login', 'rc-login-pass');
   await page.getByRole('heading', { name: '2段階認証' }).waitFor();
   await page.getByRole('link', { name: 'リカバリーコード' }).click();
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByLabel('リカバリーコード').fill(code.toLowerCase().replace('-', ' '));
   await page.getByRole('button', { name: 'ログイン' }).click();
   await page.getByRole('heading', { name: 'リカバリーコードでログインしました' }).waitFor();
   expect(await page.getByRole('status').innerText()).toContain('残りのリカバリーコードは9個です。');
+  expect(await axeViolations(page)).toEqual([]);
   const notice = await stack.mail.next('rc-login@example.jp', { subject: 'リカバリーコード使用のお知らせ' });
   expect(notice.from?.value[0].address).toBe('info@example.jp');
   await page.getByRole('link', { name: '続ける' }).click();

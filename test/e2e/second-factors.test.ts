@@ -8,6 +8,7 @@ import { loginAt, passEmailOtp } from '../helpers/journeys.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { axeViolations } from '../helpers/i18n-checks.js';
 
 const REDIRECT = 'http://localhost:9/cb';
 let stack: TestStack;
@@ -43,6 +44,7 @@ test('次回ログイン時に設定する: the e-mail code comes first, then th
   expect(await page.locator('.qr svg').count()).toBe(0);
   await passEmailOtp(page, stack.mail, 'later-user@example.jp');
   await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+  expect(await axeViolations(page)).toEqual([]);
   await page.getByRole('button', { name: '次回ログイン時に設定する' }).click();
   await page.waitForURL(portalHome());
   expect(await stack.database.db('credentials').where({ account_id: accountId })).toEqual([]);
@@ -117,6 +119,7 @@ test('e-mail OTP: a mailed code from no-reply@, resend invalidates the old code 
   await page.getByLabel('ワンタイムパスワード（6桁）').fill(firstCode === '123456' ? '654321' : '123456');
   await page.getByRole('button', { name: '実行' }).click();
   expect(await alertText(page)).toBe('ワンタイムパスワードが正しくありません。');
+  expect(await axeViolations(page)).toEqual([]);
 
   await stack.database.db('mfa_challenges').where({ account_id: accountId }).update({ created_at: Date.now() - 60_000 });
   await page.getByRole('button', { name: '再送信' }).click();
@@ -207,6 +210,7 @@ test('acr and amr tell how the member logged in; a relying party asking for phis
     expect(await page.getByRole('heading', { name: '認証方法の設定' }).count()).toBe(0);
     await enterTotp(page, totpFor(secret, 1));
     await page.getByRole('heading', { name: '認証方法の設定' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('パスキーの名前（例：iPhone、仕事用PC）').fill('テスト端末');
     await page.getByRole('button', { name: 'パスキーを登録する' }).click();
     await page.getByRole('button', { name: 'パスキーでログイン' }).click();

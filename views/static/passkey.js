@@ -3,7 +3,8 @@
 (() => {
   const root = document.getElementById('passkey');
   if (!root) return;
-  const { base, csrf, mode } = root.dataset;
+  // The page gives its messages in the reader's language.
+  const { base, csrf, mode, nameMissing, unavailable } = root.dataset;
   const button = document.getElementById('passkey-button');
   const status = document.getElementById('passkey-status');
   const headers = { 'x-csrf-token': csrf, 'content-type': 'application/json' };
@@ -13,7 +14,7 @@
     const labelInput = document.getElementById('passkey-label');
     const label = labelInput ? labelInput.value.trim() : '';
     if (mode === 'register' && !label) {
-      status.textContent = 'パスキーの名前を入力してください。';
+      status.textContent = nameMissing;
       labelInput.focus();
       return;
     }
@@ -30,7 +31,7 @@
       }
       status.textContent = result.error;
     } catch {
-      status.textContent = 'パスキーを使用できませんでした。もう一度お試しいただくか、別の方法を選んでください。';
+      status.textContent = unavailable;
     } finally {
       button.disabled = false;
     }

@@ -24,7 +24,7 @@ export async function sendVerificationMail(ctx: StepContext, email: string): Pro
  */
 export const emailStep: RequiredStep = {
   name: 'email',
-  title: 'メールアドレスの登録',
+  title: 'login.steps.email.title',
   isUnmet: async ({ account }) => !account.emailVerified,
   async render(ctx, { errors, values, notice }) {
     const pending = values?.mode === 'change' ? undefined : await pendingLink(ctx.db, ctx.account.id, 'verify_email');
@@ -43,9 +43,9 @@ export const emailStep: RequiredStep = {
       const pending = await pendingLink(ctx.db, ctx.account.id, 'verify_email');
       if (!pending) return { kind: 'again', values: { mode: 'change' } };
       const wait = Math.ceil((pending.createdAt + RESEND_COOLDOWN_MS - Date.now()) / 1000);
-      if (wait > 0) return { kind: 'invalid', errors: [`再送信は${wait}秒後からできます。`] };
+      if (wait > 0) return { kind: 'invalid', errors: [{ key: 'login.resendWait', params: { seconds: wait } }] };
       await sendVerificationMail(ctx, pending.payload.email);
-      return { kind: 'again', notice: '確認メールを再送信しました。以前のメールのリンクは使用できなくなりました。' };
+      return { kind: 'again', notice: 'login.steps.email.resent' };
     }
     const email = (form.email ?? '').trim().toLowerCase();
     const errors = await newEmailErrors(ctx.db, ctx.union.slug, ctx.account, email);

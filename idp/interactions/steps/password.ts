@@ -6,7 +6,7 @@ import type { RequiredStep } from './step.js';
 /** 新しいパスワード: replaces the temporary (or migrated initial) password under the union's policy. */
 export const passwordStep: RequiredStep = {
   name: 'password',
-  title: '新しいパスワードの設定',
+  title: 'login.steps.password.title',
   isUnmet: async ({ account }) => !account.hasPassword || account.mustChangePassword,
   render: async ({ union }, { errors }) => ({
     view: 'idp/steps/password',

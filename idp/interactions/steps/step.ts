@@ -5,7 +5,7 @@ import type { Mailer } from '../../mail/mailer.js';
 import type { Member } from '../../members/member-repository.js';
 import type { FirstLoginStep } from '../../unions/policy.js';
 import type { Union } from '../../unions/union-repository.js';
-import type { Shown } from '../../i18n/text.js';
+import type { IdpKey, IdpSaid } from '../../i18n/text.js';
 
 /** Everything a step needs to decide, render and handle — loaded fresh for every request. */
 export interface StepContext {
@@ -27,11 +27,11 @@ export type StepOutcome =
   /** The step is satisfied; the journey moves on. */
   | { kind: 'done' }
   /** Show the step again with these messages (and the values to keep in the form). */
-  | { kind: 'invalid'; errors: Shown[]; values?: Record<string, string> }
+  | { kind: 'invalid'; errors: IdpSaid[]; values?: Record<string, string> }
   /** Show the step again without errors (e.g. "mail sent", or another mode of the same step). */
-  | { kind: 'again'; values?: Record<string, string>; notice?: string }
+  | { kind: 'again'; values?: Record<string, string>; notice?: IdpSaid }
   /** The login cannot go on (declined terms, locked account): tell the member, then end it. */
-  | { kind: 'stop'; message: string; /** Told to the application (error_description) when it is the terms. */ reason?: StopReason };
+  | { kind: 'stop'; message: IdpSaid; /** Told to the application (error_description) when it is the terms. */ reason?: StopReason };
 
 /** Why a sign-in stopped, as the relying party hears it in access_denied's error_description. */
 export const STOP_REASONS = { terms_declined: 'the member declined the terms' } as const;
@@ -48,8 +48,8 @@ export interface StepView {
  */
 export interface RequiredStep {
   name: FirstLoginStep;
-  title: string;
+  title: IdpKey;
   isUnmet(ctx: StepContext): Promise<boolean>;
-  render(ctx: StepContext, state: { errors?: Shown[]; values?: Record<string, string>; notice?: string }): Promise<StepView>;
+  render(ctx: StepContext, state: { errors?: IdpSaid[]; values?: Record<string, string>; notice?: IdpSaid }): Promise<StepView>;
   submit(ctx: StepContext, form: Record<string, string>): Promise<StepOutcome>;
 }

@@ -5,7 +5,7 @@ import type { RequiredStep } from './step.js';
 /** 利用規約への同意: the union's newest terms, accepted once per version (so a new version asks again). */
 export const termsStep: RequiredStep = {
   name: 'terms',
-  title: '利用規約への同意',
+  title: 'login.steps.terms.title',
   async isUnmet({ db, union, account }) {
     const terms = await currentTerms(db, union.slug);
     return Boolean(terms && !(await hasAccepted(db, account.id, terms.version)));
@@ -18,11 +18,11 @@ export const termsStep: RequiredStep = {
     if (!terms) return { kind: 'done' };
     if (form.decision === 'decline') {
       await recordAudit(db, { unionSlug: union.slug, actor: `member:${account.id}`, action: 'terms.declined', target: account.id, outcome: 'success', ip, detail: { version: terms.version } });
-      return { kind: 'stop', message: '利用規約に同意いただけなかったため、ログインを中止しました。本サービスのご利用には利用規約への同意が必要です。', reason: 'terms_declined' };
+      return { kind: 'stop', message: 'login.steps.terms.declined', reason: 'terms_declined' };
     }
     // The member must have read the version they accept; a newer one published meanwhile is shown instead.
     if (form.decision !== 'accept' || Number(form.version) !== terms.version) {
-      return { kind: 'again', notice: '利用規約が更新されました。最新の内容をご確認ください。' };
+      return { kind: 'again', notice: 'login.steps.terms.updated' };
     }
     await recordAcceptance(db, account.id, terms.version);
     await recordAudit(db, { unionSlug: union.slug, actor: `member:${account.id}`, action: 'terms.accepted', target: account.id, outcome: 'success', ip, detail: { version: terms.version } });

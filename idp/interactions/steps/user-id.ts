@@ -1,22 +1,16 @@
 import { updateAccount } from '../../accounts/account-repository.js';
 import { USER_ID_FORBIDDEN } from '../../accounts/field-rules.js';
 import { changeUserId } from '../../accounts/user-id-change.js';
-import type { MfaMethod } from '../../unions/policy.js';
+import { FACTOR_LABELS } from '../../mfa/factors.js';
 import type { RequiredStep } from './step.js';
-
-export const MFA_LABELS: Record<MfaMethod, string> = {
-  passkey: '生体認証（パスキー）',
-  totp: 'OTPアプリ認証（認証アプリ）',
-  email_otp: 'OTPメール認証',
-};
 
 /** 新しいユーザIDと認証方法: the member's own user ID, and the second factor they will use. */
 export const userIdStep: RequiredStep = {
   name: 'user_id',
-  title: 'ユーザIDと認証方法の設定',
+  title: 'login.steps.userId.title',
   isUnmet: async ({ account, union }) => !account.userId || (union.policy.mfa.required && !account.preferredMfa),
   async render({ account, union }, { errors, values }) {
-    const methods = union.policy.mfa.allowed.map((m) => ({ value: m, label: MFA_LABELS[m], recommended: m === union.policy.mfa.recommended }));
+    const methods = union.policy.mfa.allowed.map((m) => ({ value: m, label: FACTOR_LABELS[m], recommended: m === union.policy.mfa.recommended }));
     return {
       view: 'idp/steps/user-id',
       locals: {
@@ -30,7 +24,7 @@ export const userIdStep: RequiredStep = {
     const userId = (form.userId ?? '').trim().slice(0, 300);
     const method = union.policy.mfa.allowed.find((m) => m === form.method);
     const values = { userId, method: form.method ?? '' };
-    if (union.policy.mfa.required && !method) return { kind: 'invalid', errors: ['認証方法を選択してください。'], values };
+    if (union.policy.mfa.required && !method) return { kind: 'invalid', errors: ['login.steps.userId.chooseMethod'], values };
     if (userId.toLowerCase() !== account.userId) {
       const errors = await changeUserId(db, union.slug, account.id, userId);
       if (errors.length) return { kind: 'invalid', errors, values };

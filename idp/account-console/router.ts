@@ -8,6 +8,7 @@ import { reportRoutes } from './report-routes.js';
 import { recoveryCodeRoutes } from './recovery-code-routes.js';
 import { securityRoutes } from './security-routes.js';
 import { sessionRoutes } from './session-routes.js';
+import { textOf } from '../i18n/text.js';
 
 /**
  * アカウント管理 at `/u/<slug>/account/…` (SPEC §4.4): a first-party relying party of the union's
@@ -28,7 +29,7 @@ export function accountConsoleRouter(registry: ProviderRegistry): Router<UnionSt
   router.get('/', async (ctx) => {
     const signed = await signedIn(ctx);
     if (!signed) return;
-    return page(ctx, signed, 'home', 200, { title: 'アカウント管理', notice: notice(ctx) });
+    return page(ctx, signed, 'home', 200, { title: textOf(ctx).t('console.home.title'), notice: notice(ctx) });
   });
   securityRoutes(router, kit);
   recoveryCodeRoutes(router, kit);

@@ -22,6 +22,8 @@ export interface Account {
   initialPasswordExpiresAt: number | null;
   /** The member reported a factor change as not theirs; the union should look at the account. */
   attentionRequestedAt: number | null;
+  /** 言語 (プロフィール変更): the language of the member's pages and mails; null until chosen. */
+  language: string | null;
 }
 
 export interface AccountRow {
@@ -30,6 +32,7 @@ export interface AccountRow {
   locked_at: number | null; must_change_password: boolean | number; birthdate_verified_at: number | null;
   preferred_mfa: MfaMethod | null; first_login_completed_at: number | null;
   mfa_failed_attempts: number; initial_password_expires_at: number | null; attention_requested_at: number | null;
+  language: string | null;
 }
 
 export const toAccount = (r: AccountRow): Account => ({
@@ -41,6 +44,7 @@ export const toAccount = (r: AccountRow): Account => ({
   mfaFailedAttempts: Number(r.mfa_failed_attempts ?? 0),
   initialPasswordExpiresAt: r.initial_password_expires_at === null ? null : Number(r.initial_password_expires_at),
   attentionRequestedAt: r.attention_requested_at === null ? null : Number(r.attention_requested_at),
+  language: r.language ?? null,
 });
 
 /** User IDs (and temporary IDs) are compared lower-cased. */
@@ -95,6 +99,7 @@ type AccountChanges = Partial<{
   birthdateVerified: boolean;
   preferredMfa: MfaMethod;
   firstLoginCompleted: boolean;
+  language: string;
 }>;
 
 /** Updates the given fields; user IDs and e-mail addresses are stored lower-cased. */
@@ -114,6 +119,7 @@ export async function updateAccount(db: Database, accountId: string, changes: Ac
     birthdate_verified_at: when(c.birthdateVerified),
     preferred_mfa: c.preferredMfa,
     first_login_completed_at: when(c.firstLoginCompleted),
+    language: c.language,
   }).filter(([, v]) => v !== undefined));
   await db('accounts').where({ id: accountId }).update({ ...values, updated_at: now });
 }

@@ -1,6 +1,9 @@
+import type { IdpSaid } from '../i18n/text.js';
+
 /**
  * A short, readable name for the browser behind a session (「Chrome（Windows）」), from its
- * User-Agent. Only the common families: anything else is 「不明なブラウザ」 rather than a guess.
+ * User-Agent, put into words by the page or mail. Only the common families: anything else is
+ * 「不明なブラウザ」 rather than a guess.
  */
 const BROWSERS: Array<[RegExp, string]> = [
   [/Edg(?:e|A|iOS)?\//, 'Edge'],
@@ -21,9 +24,9 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/Linux/, 'Linux'],
 ];
 
-export function describeDevice(userAgent: string): string {
+export function describeDevice(userAgent: string): IdpSaid {
   const browser = BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1];
   const system = SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1];
-  if (!browser && !system) return '不明なブラウザ';
-  return system ? `${browser ?? '不明なブラウザ'}（${system}）` : browser!;
+  if (system) return { key: 'fields.device.browserOn', params: { browser, system } };
+  return browser ? { key: 'fields.device.browser', params: { browser } } : 'fields.device.unknownBrowser';
 }

@@ -4,6 +4,7 @@ import { composeMail } from '../mail/templates.js';
 import { formatJst } from '../mfa/factor-notice.js';
 import { runDetached } from '../recovery/detached.js';
 import type { Union } from '../unions/union-repository.js';
+import { idpText } from '../i18n/text.js';
 import { describeDevice } from './device-name.js';
 
 /**
@@ -24,7 +25,7 @@ export function announceLock(
       lines: [
         `${union.name} Webサービスのアカウントは、${what}、ロックされました。`,
         `日時：${formatJst(new Date())}`,
-        ...(lock.userAgent ? [`ブラウザ：${describeDevice(lock.userAgent)}`] : []),
+        ...(lock.userAgent ? [`ブラウザ：${idpText('ja').say(describeDevice(lock.userAgent))}`] : []),
         ...(lock.ip ? [`IPアドレス：${lock.ip}`] : []),
         '',
         '以前にログインしたことのあるブラウザからは、正しいパスワードで引き続きログインできます。',

@@ -1,4 +1,5 @@
 import type { Database } from '../../migrations/database.js';
+import type { IdpSaid } from '../i18n/text.js';
 import { describeDevice } from './device-name.js';
 
 /**
@@ -13,7 +14,7 @@ export interface AccountSession {
   amr: string[];
   expiresAt: number | null;
   /** 「Chrome（Windows）」; null when the session predates device recording. */
-  device: string | null;
+  device: IdpSaid | null;
   ip: string | null;
   lastUsedAt: number | null;
 }

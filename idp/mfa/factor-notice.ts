@@ -1,6 +1,7 @@
 import type { Database } from '../../migrations/database.js';
 import type { Account } from '../accounts/account-repository.js';
 import { describeDevice } from '../accounts/device-name.js';
+import { idpText } from '../i18n/text.js';
 import { createLink } from '../accounts/one-time-links.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -65,7 +66,7 @@ function details(union: Union, change: FactorChange, at: Date): Array<[string, s
   if (change.remaining !== undefined) rows.push(['残りのリカバリーコード', `${change.remaining}個`]);
   // An admin's browser says nothing useful to the member; a member-side change names the browser used.
   if (change.actor === 'admin') rows.push(['操作', `${union.name}の管理者による操作`]);
-  else rows.push(['ブラウザ', change.userAgent ? describeDevice(change.userAgent) : '不明なブラウザ']);
+  else rows.push(['ブラウザ', change.userAgent ? idpText('ja').say(describeDevice(change.userAgent)) : '不明なブラウザ']);
   rows.push(['日時', `${formatJst(at)}（日本時間）`]);
   if (change.ip && change.actor === 'member') rows.push(['IPアドレス', change.ip]);
   return rows;

@@ -256,8 +256,13 @@ test('profile: user ID change, preferred method into its set-up, e-mail change v
   await page.getByLabel('ユーザID').fill('profile-b');
   await page.getByLabel('言語').selectOption('en');
   await page.getByRole('button', { name: '変更' }).click();
-  await page.getByText('プロフィールを変更しました。').waitFor();
+  // 言語 applies at once: the next page is English; back to Japanese the same way.
+  await page.getByText('Your profile has been updated.').waitFor();
   expect(await db()('accounts').where({ id: accountId }).first('user_id', 'language')).toEqual({ user_id: 'profile-b', language: 'en' });
+  await page.locator('#language').selectOption('ja');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('プロフィールを変更しました。').waitFor();
+  expect((await db()('accounts').where({ id: accountId }).first('language')).language).toBe('ja');
 
   await page.getByLabel('認証方法').selectOption('totp');
   await page.getByRole('button', { name: '変更' }).click();

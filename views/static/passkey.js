@@ -3,7 +3,9 @@
 (() => {
   const root = document.getElementById('passkey');
   if (!root) return;
-  const { base, csrf, mode } = root.dataset;
+  // The page gives its own words (its language); the Japanese ones stand in where it gives none.
+  const { base, csrf, mode, labelMissing = 'パスキーの名前を入力してください。',
+    unavailable = 'パスキーを使用できませんでした。もう一度お試しいただくか、別の方法を選んでください。' } = root.dataset;
   const button = document.getElementById('passkey-button');
   const status = document.getElementById('passkey-status');
   const headers = { 'x-csrf-token': csrf, 'content-type': 'application/json' };
@@ -13,7 +15,7 @@
     const labelInput = document.getElementById('passkey-label');
     const label = labelInput ? labelInput.value.trim() : '';
     if (mode === 'register' && !label) {
-      status.textContent = 'パスキーの名前を入力してください。';
+      status.textContent = labelMissing;
       labelInput.focus();
       return;
     }
@@ -30,7 +32,7 @@
       }
       status.textContent = result.error;
     } catch {
-      status.textContent = 'パスキーを使用できませんでした。もう一度お試しいただくか、別の方法を選んでください。';
+      status.textContent = unavailable;
     } finally {
       button.disabled = false;
     }

@@ -36,7 +36,7 @@ export const NOTICES = [
 
 export type NoticeKey = (typeof NOTICES)[number];
 
-const isNoticeKey = (value: unknown): value is NoticeKey => NOTICES.includes(value as NoticeKey);
+export const isNoticeKey = (value: unknown): value is NoticeKey => NOTICES.includes(value as NoticeKey);
 
 /** A console path with a notice key, for redirects (and the passkey script's `redirectTo`). */
 export const withNotice = (path: string, key: NoticeKey) => `${path}?notice=${key}`;

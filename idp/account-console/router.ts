@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { UnionState } from '../http/context.js';
 import type { ProviderRegistry } from '../oidc/provider-registry.js';
-import { createConsoleKit } from './console-kit.js';
+import { createConsoleKit, isNoticeKey } from './console-kit.js';
 import { loginRoutes } from './login-routes.js';
 import { profileRoutes } from './profile-routes.js';
 import { reportRoutes } from './report-routes.js';
@@ -22,6 +22,13 @@ export function accountConsoleRouter(registry: ProviderRegistry): Router<UnionSt
 
   router.use(async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
+    // A ?notice= that is not one of ours leaves the URL: the language switch's links would carry it on.
+    if (ctx.method === 'GET' && ctx.query.notice !== undefined && !isNoticeKey(ctx.query.notice)) {
+      const url = new URL(ctx.url, 'http://x');
+      url.searchParams.delete('notice');
+      ctx.status = 303;
+      return ctx.redirect(`${url.pathname}${url.search}`);
+    }
     await next();
   });
 

@@ -6,6 +6,7 @@ import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, TEST_UNIONS, type TestStack } from '../helpers/stack.js';
 import { totpFor } from '../helpers/totp.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { ageAuthentication } from '../helpers/console.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -43,20 +44,6 @@ async function mailedLink(email: string, prefix: string): Promise<string> {
   }
 }
 
-/** Moves the member's last authentication back (the console's record and the IdP session's login time). */
-async function ageAuthentication(accountId: string, seconds: number) {
-  for (const row of await db()('account_console_sessions').where({ account_id: accountId })) {
-    const data = JSON.parse(row.data);
-    if (data.member) data.member.authTime -= seconds;
-    await db()('account_console_sessions').where({ id: row.id }).update({ data: JSON.stringify(data) });
-  }
-  for (const row of await db()('oidc_models').where({ union_slug: 'alpha', model: 'Session', account_id: accountId })) {
-    const payload = JSON.parse(row.payload);
-    payload.loginTs -= seconds;
-    await db()('oidc_models').where({ union_slug: 'alpha', model: 'Session', id: row.id }).update({ payload: JSON.stringify(payload) });
-  }
-}
-
 test('a member who chooses English in プロフィール変更 gets every console page in English, re-authentication included', async () => {
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'english-member', password: 'english-pass-1', mfa: 'email_otp' });
   const page = await newPage();
@@ -91,7 +78,7 @@ test('a member who chooses English in プロフィール変更 gets every consol
   await expectReadable(page, 'en', 'login methods');
 
   // Password change: the re-authentication speaks the member's language too (ui_locales from the console).
-  await ageAuthentication(accountId, 3600);
+  await ageAuthentication(db(), 'alpha', accountId, 3600);
   await page.getByRole('link', { name: 'Update password' }).click();
   await page.locator('#loginId').waitFor();
   expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -29,7 +29,7 @@ export function translatorFor<C extends Record<string, Message>>(catalogues: Rec
   const messages = catalogues[locale] ?? catalogues[DEFAULT_LOCALE];
   const render = (key: string, params: unknown) => {
     const message = messages[key] as Message | undefined;
-    if (message === undefined) return key; // a sentence not (yet) in the catalogue is shown as it is
+    if (message === undefined) return key; // only a template can name a missing key: it shows as itself, never as nothing
     return typeof message === 'function' ? (message as (p: unknown) => string)(params) : message;
   };
   return {

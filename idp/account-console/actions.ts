@@ -12,7 +12,6 @@ import { recordAudit } from '../audit/audit-log.js';
 import type { Mailer } from '../mail/mailer.js';
 import { composeMail, mailRecipient } from '../mail/templates.js';
 import { idpText, type IdpSaid, type IdpText } from '../i18n/text.js';
-import type { Locale } from '../../i18n/locale.js';
 import { findMember } from '../members/member-repository.js';
 import type { FactorCheck, MfaContext } from '../mfa/context.js';
 import { findCredential, listCredentials } from '../mfa/credentials.js';
@@ -28,7 +27,7 @@ import { endSession } from '../accounts/sessions.js';
 import { endSessionsAfterChange, type KeptSession, type SessionEndingCause } from '../accounts/session-ending.js';
 import { createResetLink } from '../recovery/password-reset.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
-import type { Shown } from '../i18n/text.js';
+import { LOCALES, type Locale } from '../../i18n/locale.js';
 
 /** What the console's changes need from a request (no Koa, so they can be tested on their own). */
 export interface ConsoleDeps {
@@ -52,11 +51,9 @@ export interface ConsoleDeps {
 
 export const EMAIL_CHANGE_MINUTES = 30;
 
-export const INVALID_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
-  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
-  expired: 'このURLは有効期限が切れています。プロフィール変更からもう一度お試しください。',
-  superseded: 'この変更は取り消されたか、より新しいメールが送信されているため、このURLは使用できません。',
-  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+/** Why the e-mail change link (to the new address) does not work. */
+export const INVALID_LINK: Record<Exclude<LinkStatus, 'valid'>, IdpSaid> = {
+  used: 'recovery.link.used', expired: 'console.email.linkExpired', superseded: 'console.email.linkSuperseded', unknown: 'recovery.link.unknown',
 };
 
 const audit = (deps: ConsoleDeps, action: string, outcome: 'success' | 'failure' | 'denied' = 'success', detail?: Record<string, unknown>) =>
@@ -125,11 +122,12 @@ export async function signOutOne(deps: ConsoleDeps, uid: string): Promise<boolea
   return true;
 }
 
-export function describeAmr(amr: string[]): string {
-  if (amr.includes('hwk')) return 'パスワード + 生体認証（パスキー）';
-  if (amr.includes('otp')) return 'パスワード + OTPアプリ認証';
-  if (amr.includes('email')) return 'パスワード + OTPメール認証';
-  return amr.includes('pwd') ? 'パスワード' : '—';
+/** How a session was signed in, from its amr values. */
+export function describeAmr(amr: string[]): IdpSaid {
+  if (amr.includes('hwk')) return 'console.amr.passkey';
+  if (amr.includes('otp')) return 'console.amr.totp';
+  if (amr.includes('email')) return 'console.amr.email';
+  return amr.includes('pwd') ? 'console.amr.password' : 'console.amr.none';
 }
 
 // ── second factors ────────────────────────────────────────────────
@@ -170,18 +168,16 @@ export async function passkeyOptions(deps: ConsoleDeps) {
 }
 
 export async function addPasskey(deps: ConsoleDeps, input: { label: string; response: RegistrationResponseJSON }): Promise<FactorCheck> {
-  if (!input.response || typeof input.response !== 'object') return { ok: false, error: 'login.mfa.passkey.registrationFailed' };
+  if (!input.response || typeof input.response !== 'object') return { ok: false, error: 'console.passkey.failed' };
   return addFactor(deps, 'passkey', { label: input.label, response: input.response });
 }
-
-export const LAST_FACTOR = 'この認証方法は、ログインに使える最後の二要素認証のため削除できません。先に別の認証方法を設定してください。';
 
 /**
  * 削除する: removes a passkey or an authenticator app, unless it is the member's last usable second
  * factor while the union requires one (e-mail OTP counts when allowed and the address is verified).
  * The check and the delete run in one transaction.
  */
-export async function removeFactor(deps: ConsoleDeps, credentialId: string): Promise<{ kind: 'done' | 'not_found' } | { kind: 'last_factor'; message: string }> {
+export async function removeFactor(deps: ConsoleDeps, credentialId: string): Promise<{ kind: 'done' | 'not_found' } | { kind: 'last_factor'; message: IdpSaid }> {
   const { db, union, account } = deps;
   const credential = await findCredential(db, account.id, credentialId.slice(0, 64));
   if (!credential) return { kind: 'not_found' };
@@ -198,7 +194,7 @@ export async function removeFactor(deps: ConsoleDeps, credentialId: string): Pro
   });
   if (outcome === 'last_factor') {
     await audit(deps, 'account.factor.removed', 'denied', { reason: 'last_factor', credentialId: credential.id });
-    return { kind: 'last_factor', message: LAST_FACTOR };
+    return { kind: 'last_factor', message: 'console.deleteFactor.lastFactor' };
   }
   const method: MfaMethod = credential.type;
   // A preferred method with nothing left would send the next login into its set-up: fall back to what remains.
@@ -222,21 +218,19 @@ export async function hasLiveTemporaryCredentials(db: Database, accountId: strin
     .andWhere('expires_at', '>', Date.now()).first('id'));
 }
 
-const LANGUAGES = ['ja', 'en'];
-
 /**
  * 変更: language, user ID (first-login rules, unique in the union) and the preferred method; a method
  * not registered yet leads into its set-up (`enrol`).
  */
 export async function updateProfile(deps: ConsoleDeps, values: { language: string; userId: string; method: string }) {
   const { db, union, account } = deps;
-  const errors: Shown[] = [];
-  if (!LANGUAGES.includes(values.language)) errors.push('言語を選択してください。');
+  const errors: IdpSaid[] = [];
+  if (!LOCALES.includes(values.language as Locale)) errors.push('console.profile.error.language');
   const newUserId = normalizeLoginId(values.userId) !== account.userId ? values.userId : undefined;
   const method = values.method as MfaMethod;
   const methodChanged = values.method !== '' && method !== account.preferredMfa;
-  if (methodChanged && !union.policy.mfa.allowed.includes(method)) errors.push('認証方法を選択してください。');
-  if (methodChanged && method === 'email_otp' && !account.emailVerified) errors.push('OTPメール認証には確認済みのメールアドレスが必要です。');
+  if (methodChanged && !union.policy.mfa.allowed.includes(method)) errors.push('console.profile.error.method');
+  if (methodChanged && method === 'email_otp' && !account.emailVerified) errors.push('console.profile.error.emailOtpNeedsEmail');
   if (errors.length) return { errors };
 
   if (newUserId !== undefined) {
@@ -244,7 +238,7 @@ export async function updateProfile(deps: ConsoleDeps, values: { language: strin
     if (problems.length) return { errors: problems };
     await audit(deps, 'account.user_id.changed', 'success', { from: account.userId, to: normalizeLoginId(newUserId) });
   }
-  await db('accounts').where({ id: account.id }).update({ language: values.language });
+  await updateAccount(db, account.id, { language: values.language });
   let enrol: 'totp' | 'passkey' | undefined;
   if (methodChanged) {
     const registered = method === 'email_otp' || (await listCredentials(db, account.id, method)).length > 0;
@@ -252,7 +246,7 @@ export async function updateProfile(deps: ConsoleDeps, values: { language: strin
     else enrol = method as 'totp' | 'passkey'; // preferred once set up (the next login would otherwise ask for the set-up)
     if (registered) await audit(deps, 'account.preferred_mfa.changed', 'success', { method });
   }
-  return { errors: [] as Shown[], enrol };
+  return { errors: [] as IdpSaid[], enrol };
 }
 
 export async function pendingEmail(db: Database, accountId: string): Promise<string | undefined> {
@@ -303,7 +297,7 @@ export async function requestEmailChange(deps: ConsoleDeps, typed: string) {
   await deps.mailer.send(await composeMail(deps.union, 'noReply', mailRecipient(email, deps.account.language, deps.locale), 'verify-new-email', 'mail.verifyNewEmail.subject', {
     link: `${deps.issuerUrl}/account/email/verify/${token}`, validMinutes: EMAIL_CHANGE_MINUTES,
   }));
-  return { errors: [] as Shown[] };
+  return { errors: [] as IdpSaid[] };
 }
 
 export async function checkEmailChangeLink(db: Database, unionSlug: string, token: string): Promise<LinkStatus> {
@@ -331,11 +325,9 @@ export async function confirmEmailChange(deps: EmailLinkDeps, token: string) {
   return { kind: 'done' as const };
 }
 
-export const INVALID_REVERT_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
-  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
-  expired: 'このURLは有効期限が切れています。お心当たりのない変更があった場合は、健康保険組合へご連絡ください。',
-  superseded: 'メールアドレスは既に元に戻されているため、このURLは使用できません。',
-  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+/** Why the 「心当たりがない場合」 link (to the old address) does not work. */
+export const INVALID_REVERT_LINK: Record<Exclude<LinkStatus, 'valid'>, IdpSaid> = {
+  used: 'recovery.link.used', expired: 'console.revert.linkExpired', superseded: 'console.revert.linkSuperseded', unknown: 'recovery.link.unknown',
 };
 
 export async function checkEmailRevertLink(db: Database, unionSlug: string, token: string): Promise<LinkStatus> {
@@ -343,8 +335,8 @@ export async function checkEmailRevertLink(db: Database, unionSlug: string, toke
 }
 
 export type EmailRevertOutcome =
-  | { kind: 'invalid'; message: string }
-  | { kind: 'taken'; message: string }
+  | { kind: 'invalid'; message: IdpSaid }
+  | { kind: 'taken'; message: IdpSaid }
   | { kind: 'cancelled' }
   /** `resetToken`: a 「パスワードをリセット」 link for the member to set a new password right away. */
   | { kind: 'restored'; resetToken: string };
@@ -375,7 +367,7 @@ export async function revertEmailChange(deps: EmailLinkDeps, token: string): Pro
     ]);
     return { kind: 'cancelled' };
   }
-  const taken: EmailRevertOutcome = { kind: 'taken', message: '元のメールアドレスは別のアカウントで使用されているため、戻せませんでした。健康保険組合へご連絡ください。' };
+  const taken: EmailRevertOutcome = { kind: 'taken', message: 'console.revert.taken' };
   if (await adoptVerifiedEmail(db, union.slug, accountId, from) === 'taken') return taken;
   await revokePassword(db, accountId);
   const { endedSessions } = await endSessionsAfterChange(

@@ -13,7 +13,7 @@ import * as actions from './actions.js';
 import { findMember } from '../members/member-repository.js';
 import { listCredentials } from '../mfa/credentials.js';
 import { refuse } from '../http/errors.js';
-import { localeOf } from '../i18n/text.js';
+import { localeOf, type IdpKey, type IdpSaid } from '../i18n/text.js';
 
 export interface Signed {
   session: ConsoleSession & { accountId: string; member: NonNullable<ConsoleSession['member']> };
@@ -23,25 +23,20 @@ export interface Signed {
 
 
 /**
- * Every notice a console page can show after a change. The URL carries only the key: no text from
- * the URL reaches a page (a `?notice=` of any words would be a phishing aid on our own domain).
+ * Every notice a console page can show after a change (`console.notice.<key>` in the catalogue). The
+ * URL carries only the key: no text from the URL reaches a page (a `?notice=` of any words would be a
+ * phishing aid on our own domain).
  */
-export const NOTICES = {
-  profileChanged: 'プロフィールを変更しました。',
-  passwordChanged: 'パスワードを更新しました。',
-  totpAdded: 'OTPアプリを登録しました。',
-  passkeyAdded: 'パスキーを登録しました。',
-  factorRemoved: '認証方法を削除しました。',
-  othersSignedOut: '他のすべてのセッションからサインアウトしました。',
-  sessionEnded: 'セッションからサインアウトしました。',
-  sessionAlreadyEnded: 'このセッションは既に終了しています。',
-  useLogoutHere: 'この端末のセッションは「ログアウト」で終了してください。',
-  deviceForgotten: 'ブラウザの登録を解除しました。',
-} as const;
+type NoticeName = IdpKey extends infer K ? (K extends `console.notice.${infer N}` ? N : never) : never;
 
-export type NoticeKey = keyof typeof NOTICES;
+export const NOTICES = [
+  'profileChanged', 'passwordChanged', 'totpAdded', 'passkeyAdded', 'factorRemoved',
+  'othersSignedOut', 'sessionEnded', 'sessionAlreadyEnded', 'useLogoutHere', 'deviceForgotten',
+] as const satisfies ReadonlyArray<NoticeName>;
 
-const isNoticeKey = (value: unknown): value is NoticeKey => typeof value === 'string' && Object.hasOwn(NOTICES, value);
+export type NoticeKey = (typeof NOTICES)[number];
+
+export const isNoticeKey = (value: unknown): value is NoticeKey => NOTICES.includes(value as NoticeKey);
 
 /** A console path with a notice key, for redirects (and the passkey script's `redirectTo`). */
 export const withNotice = (path: string, key: NoticeKey) => `${path}?notice=${key}`;
@@ -96,6 +91,8 @@ export function createConsoleKit(registry: ProviderRegistry) {
       // A login older than the union's max age makes the IdP ask for the password again; a new login
       // starts at password level, so the second-factor prompt follows.
       ...(reauthFor ? { max_age: String(union.policy.reauthMaxAgeSeconds), login_hint: reauthFor.account.userId ?? '' } : {}),
+      // The member's 言語 carries over to the IdP's own pages of a re-authentication.
+      ...(reauthFor?.account.language ? { ui_locales: reauthFor.account.language } : {}),
       // A fresh login (not single sign-on with the e-mail-code session) that the IdP lets pass only with another factor.
       ...(options.excludeEmailOtp ? { factor_exclude: 'email_otp', prompt: 'login' } : {}),
     });
@@ -114,6 +111,8 @@ export function createConsoleKit(registry: ProviderRegistry) {
       await startLogin(ctx, ctx.method === 'GET' ? ctx.path : `${base(ctx)}/`);
       return undefined;
     }
+    // The member's 言語 applies to every console page from here on (the switch and ui_locales still win).
+    ctx.state.localeHints = { ...ctx.state.localeHints, member: account.language };
     const member = await findMember(ctx.state.db, ctx.state.issuer.union.slug, account.memberId);
     return { session: session as Signed['session'], account, name: member?.nameKanji ?? '' };
   }
@@ -156,7 +155,7 @@ export function createConsoleKit(registry: ProviderRegistry) {
     ctx.redirect(withNotice(`${base(ctx)}${path}`, notice));
   };
   /** The notice named by `?notice=<key>`; anything else shows nothing. */
-  const notice = (ctx: UnionContext): string | undefined => (isNoticeKey(ctx.query.notice) ? NOTICES[ctx.query.notice] : undefined);
+  const notice = (ctx: UnionContext): IdpSaid | undefined => (isNoticeKey(ctx.query.notice) ? `console.notice.${ctx.query.notice}` : undefined);
 
   /** A sensitive page (GET): the signed-in member, recently authenticated; otherwise redirected to log in. */
   async function sensitivePage(ctx: UnionContext, options: SensitiveOptions = {}): Promise<Signed | undefined> {

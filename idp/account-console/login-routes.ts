@@ -8,6 +8,7 @@ import { grantOfAccessToken } from './idp-sessions.js';
 import { SecretBox } from '../security/encryption.js';
 import { showConsolePage } from './pages.js';
 import { type ConsoleKit, safeReturnTo } from './console-kit.js';
+import { textOf, type IdpSaid } from '../i18n/text.js';
 
 /** Logging in to the console (authorization code + PKCE at the union's issuer) and ログアウト. */
 export function loginRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -19,8 +20,8 @@ export function loginRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
     const { union } = ctx.state.issuer;
     const session = await loadConsoleSession(ctx);
     const pending = session?.pending;
-    const failed = (message: string) => showConsolePage(ctx, 'message', 400, { title: 'エラー', message, retry: `${base(ctx)}/` });
-    if (!session || !pending) return failed('ログインの有効期限が切れました。もう一度お試しください。');
+    const failed = (message: IdpSaid) => showConsolePage(ctx, 'message', 400, { title: textOf(ctx).t('common.errorTitle'), message, retry: `${base(ctx)}/` });
+    if (!session || !pending) return failed('console.login.expired');
     const config = await consoleConfig(registry, union.slug);
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     try {
@@ -30,12 +31,12 @@ export function loginRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
     } catch (err) {
       console.warn(`[account:${union.slug}] login failed`, (err as Error).message);
       await saveConsoleSession(ctx, { ...session, pending: undefined });
-      return failed('ログインできませんでした。もう一度お試しください。');
+      return failed('console.login.failed');
     }
     const claims = tokens.claims()!;
     if (pending.sub && claims.sub !== pending.sub) {
       await endConsoleSession(ctx, session);
-      return failed('別のアカウントで認証されたため、操作を中止しました。もう一度ログインしてください。');
+      return failed('console.login.otherAccount');
     }
     const grantId = await grantOfAccessToken(ctx.state.db, new SecretBox(ctx.state.dataKey), union.slug, tokens.access_token);
     const idpSessionUid = grantId ? await sessionUidOfGrant(ctx.state.db, union.slug, claims.sub, grantId) : undefined;
@@ -69,12 +70,13 @@ export function loginRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
   router.get('/logged-out', async (ctx) => {
     const session = await loadConsoleSession(ctx);
     const uid = session?.member?.idpSessionUid;
+    const { t } = textOf(ctx);
     // Reached with the IdP session alive only if oidc-provider ended just the console's authorization.
     if (uid && await sessionExists(ctx.state.db, ctx.state.issuer.union.slug, uid)) {
       await endConsoleSession(ctx, session);
-      return showConsolePage(ctx, 'message', 200, { title: 'ログアウト', message: 'ログアウトをキャンセルしました。', retry: `${base(ctx)}/`, retryLabel: 'アカウント管理に戻る' });
+      return showConsolePage(ctx, 'message', 200, { title: t('console.logout'), message: 'console.logout.cancelled', retry: `${base(ctx)}/`, retryLabel: t('console.backToConsole') });
     }
     await endConsoleSession(ctx, session);
-    return showConsolePage(ctx, 'message', 200, { title: 'ログアウトしました', message: 'ログアウトしました。', retry: `${base(ctx)}/`, retryLabel: 'もう一度ログインする' });
+    return showConsolePage(ctx, 'message', 200, { title: t('console.loggedOut.title'), message: 'console.loggedOut.message', retry: `${base(ctx)}/`, retryLabel: t('console.loggedOut.again') });
   });
 }

@@ -8,7 +8,7 @@ import { showConsolePage } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed } from './console-kit.js';
 import { refuse } from '../http/errors.js';
-import { localeOf, textOf, type Shown } from '../i18n/text.js';
+import { localeOf, textOf, type IdpSaid } from '../i18n/text.js';
 
 /** プロフィール変更: language, user ID, preferred method, and the verified e-mail change. */
 export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -17,12 +17,11 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     db: ctx.state.db, mailer: ctx.state.mailer, union: ctx.state.issuer.union, provider: ctx.state.issuer.provider, ip: clientIp(ctx), locale: localeOf(ctx),
   });
 
-  const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[], values?: Record<string, string>) => {
-    const row = await ctx.state.db('accounts').where({ id: signed.account.id }).first('language');
+  const profileForm = async (ctx: UnionContext, signed: Signed, status: number, errors?: IdpSaid[], values?: Record<string, string>) => {
     const temporary = await actions.hasLiveTemporaryCredentials(ctx.state.db, signed.account.id);
     return page(ctx, signed, 'profile', status, {
-      title: 'プロフィール変更', errors, notice: notice(ctx), account: signed.account, temporary,
-      language: values?.language ?? row?.language ?? 'ja', userId: values?.userId ?? signed.account.userId ?? '',
+      title: textOf(ctx).t('console.profile.title'), errors, notice: notice(ctx), account: signed.account, temporary,
+      language: values?.language ?? signed.account.language ?? 'ja', userId: values?.userId ?? signed.account.userId ?? '',
       method: values?.method ?? signed.account.preferredMfa ?? '', methods: ctx.state.issuer.union.policy.mfa.allowed, labels: factorLabelsIn(textOf(ctx).t),
       pendingEmail: await actions.pendingEmail(ctx.state.db, signed.account.id),
     });
@@ -51,8 +50,8 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     return done(ctx, '/profile', 'profileChanged');
   });
 
-  const emailForm = (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[], email?: string) => page(ctx, signed, 'email', status, {
-    title: 'メールアドレスの変更', errors, email: email ?? signed.account.email ?? '',
+  const emailForm = (ctx: UnionContext, signed: Signed, status: number, errors?: IdpSaid[], email?: string) => page(ctx, signed, 'email', status, {
+    title: textOf(ctx).t('console.email.title'), errors, email: email ?? signed.account.email ?? '',
   });
 
   // A member with an app or passkey re-authenticates with it: an e-mail code is no proof for an e-mail change.
@@ -69,15 +68,16 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     const email = (form.email ?? '').trim().slice(0, 300);
     const outcome = await actions.requestEmailChange(deps(ctx, signed), email);
     if (outcome.errors.length) return emailForm(ctx, signed, 400, outcome.errors, email);
-    return page(ctx, signed, 'email-sent', 200, { title: 'メールアドレスの変更', email, validMinutes: actions.EMAIL_CHANGE_MINUTES });
+    return page(ctx, signed, 'email-sent', 200, { title: textOf(ctx).t('console.email.title'), email, validMinutes: actions.EMAIL_CHANGE_MINUTES });
   });
 
   // The link mailed to the new address: GET shows a button (mail scanners open links), POST uses it.
   router.get('/email/verify/:token', async (ctx) => {
     const status = await actions.checkEmailChangeLink(ctx.state.db, ctx.state.issuer.union.slug, ctx.params.token);
-    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: actions.INVALID_LINK[status] });
+    const { t } = textOf(ctx);
+    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: t('console.linkInvalidTitle'), message: actions.INVALID_LINK[status] });
     return showConsolePage(ctx, 'email-confirm', 200, {
-      title: 'メールアドレスの確認', csrf: csrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`), token: ctx.params.token,
+      title: t('console.email.confirmTitle'), csrf: csrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`), token: ctx.params.token,
     });
   });
 
@@ -85,16 +85,20 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     const form = await readForm(ctx);
     if (!isValidCsrfToken(ctx.state.csrfSecret, `email-change:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpired');
     const outcome = await actions.confirmEmailChange(linkDeps(ctx), ctx.params.token);
-    if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', outcome.kind === 'taken' ? 409 : 410, { title: 'URL 無効', message: outcome.message });
-    return showConsolePage(ctx, 'message', 200, { title: 'メールアドレスの変更', message: 'メールアドレスを変更しました。', retry: `${base(ctx)}/profile`, retryLabel: 'プロフィール変更へ' });
+    const { t } = textOf(ctx);
+    if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', outcome.kind === 'taken' ? 409 : 410, { title: t('console.linkInvalidTitle'), message: outcome.message });
+    return showConsolePage(ctx, 'message', 200, {
+      title: t('console.email.title'), message: 'console.email.changed', retry: `${base(ctx)}/profile`, retryLabel: t('console.email.toProfile'),
+    });
   });
 
   // 「心当たりがない場合」, mailed to the old address: GET shows a button, POST cancels or restores.
   router.get('/email/revert/:token', async (ctx) => {
     const status = await actions.checkEmailRevertLink(ctx.state.db, ctx.state.issuer.union.slug, ctx.params.token);
-    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: actions.INVALID_REVERT_LINK[status] });
+    const { t } = textOf(ctx);
+    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: t('console.linkInvalidTitle'), message: actions.INVALID_REVERT_LINK[status] });
     return showConsolePage(ctx, 'email-revert', 200, {
-      title: 'メールアドレス変更の取り消し', csrf: csrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`), token: ctx.params.token,
+      title: t('console.revert.title'), csrf: csrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`), token: ctx.params.token,
     });
   });
 
@@ -102,11 +106,12 @@ export function profileRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     const form = await readForm(ctx);
     if (!isValidCsrfToken(ctx.state.csrfSecret, `email-revert:${ctx.params.token}`, form.csrf)) refuse(ctx, 403, 'common.formExpired');
     const outcome = await actions.revertEmailChange(linkDeps(ctx), ctx.params.token);
-    const title = 'メールアドレス変更の取り消し';
-    if (outcome.kind === 'invalid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: outcome.message });
+    const { t } = textOf(ctx);
+    const title = t('console.revert.title');
+    if (outcome.kind === 'invalid') return showConsolePage(ctx, 'message', 410, { title: t('console.linkInvalidTitle'), message: outcome.message });
     if (outcome.kind === 'taken') return showConsolePage(ctx, 'message', 409, { title, message: outcome.message });
     if (outcome.kind === 'cancelled') {
-      return showConsolePage(ctx, 'message', 200, { title, message: 'メールアドレスの変更を取り消しました。メールアドレスは変更されていません。念のため、パスワードを変更してください。' });
+      return showConsolePage(ctx, 'message', 200, { title, message: 'console.revert.cancelled' });
     }
     // The old password no longer works: straight to setting a new one.
     ctx.status = 303;

@@ -3,6 +3,8 @@ import { announceFactorChange } from '../mfa/factor-notice.js';
 import { generateRecoveryCodes, RECOVERY_CODE_COUNT } from '../mfa/recovery-codes.js';
 import { SecretBox } from '../security/encryption.js';
 import type { ConsoleDeps } from './actions.js';
+import type { IdpText } from '../i18n/text.js';
+import { formatDate } from './pages.js';
 
 export const RECOVERY_FILE_NAME = 'kenpo-recovery-codes.txt';
 
@@ -23,17 +25,17 @@ export async function issueRecoveryCodes(deps: ConsoleDeps, client: { userAgent:
 }
 
 /**
- * The text file offered for download: what the codes are for and the codes, UTF-8 with a BOM and
- * CRLF so that Windows' メモ帳 shows the Japanese as well as any other editor.
+ * The text file offered for download, in the member's language: what the codes are for and the
+ * codes, UTF-8 with a BOM and CRLF so that Windows' メモ帳 shows the Japanese as well as any other editor.
  */
-export function recoveryCodesFile(unionName: string, issuedAt: string, codes: string[]): string {
+export function recoveryCodesFile(text: IdpText, unionName: string, issuedAt: number, codes: string[]): string {
   return `\uFEFF${[
-    `${unionName} Webサービス リカバリーコード`,
-    `発行日時：${issuedAt}（日本時間）`,
+    text.t('console.recoveryCodes.fileTitle', { union: unionName }),
+    text.t('console.recoveryCodes.fileIssuedAt', { date: formatDate(text, issuedAt) }),
     '',
-    'スマートフォンの紛失などで、いつもの二要素認証が使えないときは、ログイン画面で次のコードを1つ入力してください。',
-    '各コードは1回だけ使えます。再生成すると、このコードはすべて使えなくなります。',
-    'このファイルは他の人に見られない場所に保管してください。',
+    text.t('console.recoveryCodes.fileUse'),
+    text.t('console.recoveryCodes.fileOnce'),
+    text.t('console.recoveryCodes.fileKeep'),
     '',
     ...codes,
     '',

@@ -6,6 +6,7 @@ import { endAllSessions } from '../accounts/sessions.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { endAllConsoleSessions } from './console-session.js';
+import type { IdpSaid } from '../i18n/text.js';
 
 /**
  * 「お心当たりがない場合」 in a factor-change notice (mfa/factor-notice.ts): whoever changed the factor
@@ -13,11 +14,8 @@ import { endAllConsoleSessions } from './console-session.js';
  */
 export const REPORT_PURPOSE = 'report_factor_change' as const;
 
-export const INVALID_REPORT_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
-  used: 'このURLは既に使用されています（URLは1回だけ有効です）。ご報告は受け付け済みです。',
-  expired: 'このURLは有効期限が切れています。お心当たりのない操作があった場合は、健康保険組合へ直接ご連絡ください。',
-  superseded: 'このURLは使用できません。お心当たりのない操作があった場合は、健康保険組合へ直接ご連絡ください。',
-  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
+export const INVALID_REPORT_LINK: Record<Exclude<LinkStatus, 'valid'>, IdpSaid> = {
+  used: 'console.report.linkUsed', expired: 'console.report.linkExpired', superseded: 'console.report.linkSuperseded', unknown: 'recovery.link.unknown',
 };
 
 const shorten = (token: string) => token.slice(0, 100);
@@ -31,7 +29,7 @@ export async function checkReportLink(db: Database, unionSlug: string, token: st
 export async function reportFactorChange(
   deps: { db: Database; unionSlug: string; provider: Provider; ip: string },
   token: string,
-): Promise<{ kind: 'done' } | { kind: 'invalid'; message: string }> {
+): Promise<{ kind: 'done' } | { kind: 'invalid'; message: IdpSaid }> {
   const { db, unionSlug } = deps;
   const { status, link } = await consumeLink(db, unionSlug, REPORT_PURPOSE, shorten(token));
   if (status !== 'valid' || !link) return { kind: 'invalid', message: INVALID_REPORT_LINK[status as Exclude<LinkStatus, 'valid'>] };

@@ -5,6 +5,7 @@ import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { showConsolePage } from './pages.js';
 import { checkReportLink, INVALID_REPORT_LINK, reportFactorChange } from './report-change.js';
 import { refuse } from '../http/errors.js';
+import { textOf } from '../i18n/text.js';
 
 /**
  * `/report/:token`, the 「お心当たりがない場合」 link of a factor-change notice. No console login: the
@@ -16,9 +17,10 @@ export function reportRoutes(router: Router<UnionState>): void {
 
   router.get('/report/:token', async (ctx) => {
     const status = await checkReportLink(ctx.state.db, ctx.state.issuer.union.slug, ctx.params.token);
-    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: INVALID_REPORT_LINK[status] });
+    const { t } = textOf(ctx);
+    if (status !== 'valid') return showConsolePage(ctx, 'message', 410, { title: t('console.linkInvalidTitle'), message: INVALID_REPORT_LINK[status] });
     return showConsolePage(ctx, 'report-confirm', 200, {
-      title: 'お心当たりのない操作の報告', csrf: csrfToken(ctx.state.csrfSecret, bound(ctx.params.token)), token: ctx.params.token,
+      title: t('console.report.title'), csrf: csrfToken(ctx.state.csrfSecret, bound(ctx.params.token)), token: ctx.params.token,
     });
   });
 
@@ -27,7 +29,8 @@ export function reportRoutes(router: Router<UnionState>): void {
     if (!isValidCsrfToken(ctx.state.csrfSecret, bound(ctx.params.token), form.csrf)) refuse(ctx, 403, 'common.formExpired');
     const { union, provider } = ctx.state.issuer;
     const outcome = await reportFactorChange({ db: ctx.state.db, unionSlug: union.slug, provider, ip: clientIp(ctx) }, ctx.params.token);
-    if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', 410, { title: 'URL 無効', message: outcome.message });
-    return showConsolePage(ctx, 'report-done', 200, { title: 'ご報告を受け付けました', recoveryUrl: `/u/${union.slug}/recovery/password` });
+    const { t } = textOf(ctx);
+    if (outcome.kind !== 'done') return showConsolePage(ctx, 'message', 410, { title: t('console.linkInvalidTitle'), message: outcome.message });
+    return showConsolePage(ctx, 'report-done', 200, { title: t('console.report.doneTitle'), recoveryUrl: `/u/${union.slug}/recovery/password` });
   });
 }

@@ -2,15 +2,14 @@ import type Router from '@koa/router';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { readJson } from '../http/body.js';
 import type { UnionContext, UnionState } from '../http/context.js';
-import { FACTOR_LABELS, factorLabelsIn } from '../mfa/factors.js';
+import { factorLabelsIn } from '../mfa/factors.js';
 import { listCredentials } from '../mfa/credentials.js';
 import { recoveryCodeSummary } from '../mfa/recovery-codes.js';
 import { saveConsoleSession } from './console-session.js';
-import { formatDate } from './pages.js';
 import * as actions from './actions.js';
 import { type ConsoleKit, type Signed, withNotice } from './console-kit.js';
 import { refuse } from '../http/errors.js';
-import { textOf, type IdpSaid, type Shown } from '../i18n/text.js';
+import { textOf, type IdpSaid } from '../i18n/text.js';
 
 /** ログイン方法変更: password, authenticator apps, passkeys, and deleting a factor. */
 export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -23,7 +22,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const row = await db('accounts').where({ id: signed.account.id }).first('password_changed_at', 'updated_at');
     const credentials = await listCredentials(db, signed.account.id);
     return page(ctx, signed, 'security', 200, {
-      title: 'ログイン方法変更', notice: notice(ctx), formatDate,
+      title: textOf(ctx).t('console.security.title'), notice: notice(ctx),
       passwordCreatedAt: row?.password_changed_at ?? null,
       allowed: union.policy.mfa.allowed, labels: factorLabelsIn(textOf(ctx).t),
       passkeys: credentials.filter((c) => c.type === 'passkey'), apps: credentials.filter((c) => c.type === 'totp'),
@@ -32,8 +31,8 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     });
   });
 
-  const passwordForm = (ctx: UnionContext, signed: Signed, status: number, errors?: Shown[]) => page(ctx, signed, 'password', status, {
-    title: 'パスワードの更新', errors, maxLength: ctx.state.issuer.union.policy.password.maxLength,
+  const passwordForm = (ctx: UnionContext, signed: Signed, status: number, errors?: IdpSaid[]) => page(ctx, signed, 'password', status, {
+    title: textOf(ctx).t('console.password.title'), errors, maxLength: ctx.state.issuer.union.policy.password.maxLength,
     rule: actions.passwordRule(ctx.state.issuer.union),
   });
 
@@ -55,8 +54,9 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   });
 
   // 設定: authenticator app (TOTP); the set-up is bound to this console session, not to an interaction.
+  // `error`: a catalogue message of the factor registry (mfa/), said by the page.
   const totpForm = async (ctx: UnionContext, signed: Signed, status: number, error?: IdpSaid) => page(ctx, signed, 'totp', status, {
-    title: 'OTPアプリ認証の設定', error, setup: await actions.totpSetup(deps(ctx, signed)),
+    title: textOf(ctx).t('console.totp.title'), error, setup: await actions.totpSetup(deps(ctx, signed)),
   });
 
   router.get('/totp', async (ctx) => {
@@ -84,7 +84,7 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
     const signed = await sensitivePage(ctx);
     if (!signed) return;
     if (!ctx.state.issuer.union.policy.mfa.allowed.includes('passkey')) ctx.throw(404);
-    return page(ctx, signed, 'passkey', 200, { title: '生体認証（パスキー）の設定' });
+    return page(ctx, signed, 'passkey', 200, { title: textOf(ctx).t('console.passkey.title') });
   });
 
   router.post('/mfa/passkey/options', async (ctx) => {
@@ -108,11 +108,12 @@ export function securityRoutes(router: Router<UnionState>, kit: ConsoleKit): voi
   });
 
   // 削除 → re-authentication → 削除する / 戻る
-  async function deletionPage(ctx: UnionContext, signed: Signed, status: number, error?: string) {
+  async function deletionPage(ctx: UnionContext, signed: Signed, status: number, error?: IdpSaid) {
     const credential = (await listCredentials(ctx.state.db, signed.account.id)).find((c) => c.id === ctx.params.id);
     if (!credential) refuse(ctx, 404, 'console.factorNotFound');
+    const text = textOf(ctx);
     return page(ctx, signed, 'delete-factor', status, {
-      title: '認証方法の削除', error, credential, kind: textOf(ctx).t(credential.type === 'passkey' ? FACTOR_LABELS.passkey : FACTOR_LABELS.totp), formatDate,
+      title: text.t('console.deleteFactor.title'), error, credential, kind: factorLabelsIn(text.t)[credential.type],
     });
   }
 

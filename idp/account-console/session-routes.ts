@@ -3,9 +3,9 @@ import type { UnionState } from '../http/context.js';
 import { listSessions } from '../accounts/sessions.js';
 import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
 import { deviceCookieOf } from '../interactions/device-cookie.js';
-import { formatDate } from './pages.js';
 import * as actions from './actions.js';
 import type { ConsoleKit } from './console-kit.js';
+import { textOf } from '../i18n/text.js';
 
 /** The member's IdP sessions: list, sign out one, sign out all others. */
 export function sessionRoutes(router: Router<UnionState>, kit: ConsoleKit): void {
@@ -17,7 +17,7 @@ export function sessionRoutes(router: Router<UnionState>, kit: ConsoleKit): void
     const sessions = await listSessions(ctx.state.db, ctx.state.issuer.union.slug, signed.account.id);
     const { db, issuer: { union } } = ctx.state;
     return page(ctx, signed, 'sessions', 200, {
-      title: 'ログイン中のセッション', notice: notice(ctx), formatDate, current: signed.session.member.idpSessionUid,
+      title: textOf(ctx).t('console.sessions.title'), notice: notice(ctx), current: signed.session.member.idpSessionUid,
       sessions: sessions.map((s) => ({ ...s, method: actions.describeAmr(s.amr) })),
       devices: await listTrustedDevices(db, union.slug, signed.account.id), thisDevice: deviceCookieOf(ctx)?.id,
     });

@@ -23,7 +23,7 @@ export interface Account {
   initialPasswordExpiresAt: number | null;
   /** The member reported a factor change as not theirs; the union should look at the account. */
   attentionRequestedAt: number | null;
-  /** 言語: the member's own choice of language (ja / en), unset until they make one; their mails are written in it. */
+  /** 言語 (プロフィール変更): the language of the member's pages and mails; null until chosen. */
   language: string | null;
 }
 
@@ -139,6 +139,7 @@ type AccountChanges = Partial<{
   birthdateVerified: boolean;
   preferredMfa: MfaMethod;
   firstLoginCompleted: boolean;
+  language: string;
 }>;
 
 /** Updates the given fields; user IDs and e-mail addresses are stored lower-cased. */
@@ -158,6 +159,7 @@ export async function updateAccount(db: Database, accountId: string, changes: Ac
     birthdate_verified_at: when(c.birthdateVerified),
     preferred_mfa: c.preferredMfa,
     first_login_completed_at: when(c.firstLoginCompleted),
+    language: c.language,
   }).filter(([, v]) => v !== undefined));
   await db('accounts').where({ id: accountId }).update({ ...values, updated_at: now });
   changed();

@@ -1,6 +1,9 @@
+import type { IdpSaid } from '../i18n/text.js';
+
 /**
  * A short, readable name for the browser behind a session (「Chrome（Windows）」), from its
- * User-Agent. Only the common families: anything else is 「不明なブラウザ」 rather than a guess.
+ * User-Agent, put into words by the page or mail. Only the common families: anything else is
+ * 「不明なブラウザ」 rather than a guess.
  */
 const BROWSERS: Array<[RegExp, string]> = [
   [/Edg(?:e|A|iOS)?\//, 'Edge'],
@@ -29,8 +32,8 @@ export function deviceParts(userAgent: string): { browser?: string; system?: str
   };
 }
 
-export function describeDevice(userAgent: string): string {
+export function describeDevice(userAgent: string): IdpSaid {
   const { browser, system } = deviceParts(userAgent);
-  if (!browser && !system) return '不明なブラウザ';
-  return system ? `${browser ?? '不明なブラウザ'}（${system}）` : browser!;
+  if (system) return { key: 'fields.device.browserOn', params: { browser, system } };
+  return browser ? { key: 'fields.device.browser', params: { browser } } : 'fields.device.unknownBrowser';
 }

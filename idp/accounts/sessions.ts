@@ -1,5 +1,6 @@
 import type { Database } from '../../migrations/database.js';
 import { forgetModelReads } from '../oidc/adapter.js';
+import type { IdpSaid } from '../i18n/text.js';
 import { describeDevice } from './device-name.js';
 
 /**
@@ -14,7 +15,7 @@ export interface AccountSession {
   amr: string[];
   expiresAt: number | null;
   /** 「Chrome（Windows）」; null when the session predates device recording. */
-  device: string | null;
+  device: IdpSaid | null;
   ip: string | null;
   lastUsedAt: number | null;
 }

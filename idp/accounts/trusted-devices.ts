@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../migrations/database.js';
+import type { IdpSaid } from '../i18n/text.js';
 import { describeDevice } from './device-name.js';
 import type { LockScope } from './lockout.js';
 
@@ -12,7 +13,7 @@ export interface TrustedDevice {
   id: string;
   accountId: string;
   /** 「Chrome（Windows）」 */
-  device: string;
+  device: IdpSaid;
   ip: string;
   createdAt: number;
   lastUsedAt: number;

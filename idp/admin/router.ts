@@ -12,6 +12,7 @@ import { deleteRecoveryCodes, remainingRecoveryCodes } from '../mfa/recovery-cod
 import { announceFactorChange } from '../mfa/factor-notice.js';
 import { endAllSessions, listSessions } from '../accounts/sessions.js';
 import { listTrustedDevices, revokeTrustedDevices } from '../accounts/trusted-devices.js';
+import { idpText } from '../i18n/text.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { listDeliveries, statusOf } from '../oidc/backchannel-outbox.js';
 import { listSigningKeys, rotateSigningKey, rotationTiming, RotationPendingError, type SigningKeyInfo } from '../oidc/signing-keys.js';
@@ -170,7 +171,9 @@ export function adminRouters(): Router<AdminState>[] {
   api.get('/accounts/:accountId/sessions', async (ctx: AdminContext) => {
     ctx.state.audit = { action: 'admin.account.sessions.read', target: ctx.params.accountId };
     const account = await requireAccount(ctx, ctx.params.accountId);
-    ctx.body = { sessions: await listSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id) };
+    const sessions = await listSessions(ctx.state.db, ctx.state.issuer.union.slug, account.id);
+    // Device names as before (stop-gap until the admin API's language is settled).
+    ctx.body = { sessions: sessions.map((s) => ({ ...s, device: s.device && idpText('ja').say(s.device) })) };
   });
 
   api.delete('/accounts/:accountId/sessions', async (ctx: AdminContext) => {
@@ -201,7 +204,8 @@ export function adminRouters(): Router<AdminState>[] {
   api.get('/accounts/:accountId/devices', async (ctx: AdminContext) => {
     ctx.state.audit = { action: 'admin.account.devices.read', target: ctx.params.accountId };
     const account = await requireAccount(ctx, ctx.params.accountId);
-    ctx.body = { devices: await listTrustedDevices(ctx.state.db, ctx.state.issuer.union.slug, account.id) };
+    const devices = await listTrustedDevices(ctx.state.db, ctx.state.issuer.union.slug, account.id);
+    ctx.body = { devices: devices.map((d) => ({ ...d, device: idpText('ja').say(d.device) })) };
   });
 
   // Forgetting a browser makes it an unknown one for the lockout (a lost or shared computer).

@@ -8,11 +8,6 @@ export type IdpKey = MessageKey<IdpCatalogue>;
 /** A message a domain module chose, put into words by the page or mail that shows it. */
 export type IdpSaid = Said<IdpCatalogue>;
 export type IdpText = Translator<IdpCatalogue>;
-/**
- * What a page shows as an error or notice: a catalogue message, or (until issue 14's conversion of
- * every page is done) a sentence not yet in the catalogue, shown as it is.
- */
-export type Shown = IdpSaid | (string & Record<never, never>);
 
 const catalogues = { ja, en };
 export const idpText = (locale: Locale): IdpText => translatorFor(catalogues, locale);

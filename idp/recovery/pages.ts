@@ -1,18 +1,10 @@
 import type { LinkStatus } from '../accounts/one-time-links.js';
 import type { UnionContext } from '../http/context.js';
 import { renderPage } from '../http/render.js';
-
-export const FORM_EXPIRED = 'フォームの有効期限が切れました。もう一度お試しください。';
-
-const INVALID_LINK: Record<Exclude<LinkStatus, 'valid'>, string> = {
-  used: 'このURLは既に使用されています（URLは1回だけ有効です）。',
-  expired: 'このURLは有効期限が切れています。',
-  superseded: 'より新しいメールが送信されているため、このURLは使用できません。最新のメールのURLを開いてください。',
-  unknown: 'このURLは無効です。メールに記載されたURLをもう一度ご確認ください。',
-};
+import { textOf } from '../i18n/text.js';
 
 /**
- * Renders `views/idp/recovery/<view>.ejs`, never cached. Every page can link back to the login:
+ * Renders `views/idp/recovery/<view>.ejs` in the request's language (no member is known here), never cached. Every page can link back to the login:
  * the union's portal (its top page starts the login); without one, the page says to go back to the app.
  */
 export async function showRecoveryPage(
@@ -29,5 +21,5 @@ export async function showRecoveryPage(
 
 /** 「URL 無効」: why, and where to start again (`restart`: the request form the link came from). */
 export function showInvalidLink(ctx: UnionContext, status: Exclude<LinkStatus, 'valid'>, restart: 'password' | 'user-id') {
-  return showRecoveryPage(ctx, 'invalid-link', 410, { title: 'URL 無効', message: INVALID_LINK[status], restart });
+  return showRecoveryPage(ctx, 'invalid-link', 410, { title: textOf(ctx).t('console.linkInvalidTitle'), message: `recovery.link.${status}`, restart });
 }

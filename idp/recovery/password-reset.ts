@@ -7,7 +7,7 @@ import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import type { Database } from '../../migrations/database.js';
 import { claimRecoveryMail } from './cooldown.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
-import type { Shown } from '../i18n/text.js';
+import type { IdpSaid } from '../i18n/text.js';
 
 /** パスワードを忘れた場合: a mailed 「パスワードをリセット」 link, valid 5 minutes, single-use; a newer one supersedes it. */
 export const RESET_LINK_MINUTES = 5;
@@ -49,7 +49,7 @@ export async function mailResetLink(deps: RecoveryDeps, typedUserId: string, wit
  */
 export async function resetPassword(
   deps: RecoveryDeps, token: string, form: { password: string; confirmation: string },
-): Promise<InvalidLink | { kind: 'errors'; errors: Shown[] } | { kind: 'done' }> {
+): Promise<InvalidLink | { kind: 'errors'; errors: IdpSaid[] } | { kind: 'done' }> {
   const { db, union } = deps;
   const refuse = async (status: InvalidLink['status'], accountId?: string): Promise<InvalidLink> => {
     await auditRecovery(deps, { action: 'recovery.password.reset', outcome: 'failure', accountId, detail: { reason: `link_${status}` } });

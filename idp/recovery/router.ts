@@ -5,14 +5,13 @@ import { readForm } from '../http/body.js';
 import type { UnionContext, UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';
 import { runDetached } from './detached.js';
-import { FORM_EXPIRED, showInvalidLink, showRecoveryPage } from './pages.js';
+import { showInvalidLink, showRecoveryPage } from './pages.js';
 import { mailResetLink, resetPassword, RESET_LINK_MINUTES, staysLockedAfterReset } from './password-reset.js';
 import { checkLink, recoveryDeps } from './recovery-context.js';
 import { isTrustedRecoveryForm, recoveryFormToken, withinRecoveryLimits } from './request-guard.js';
 import { issueTemporaryPassword, mailUserIdLink, readUserIdRequest, useUserIdLink, USER_ID_LINK_MINUTES } from './user-id-recovery.js';
 import { refuse } from '../http/errors.js';
-import type { Shown } from '../i18n/text.js';
-
+import { textOf, type IdpSaid } from '../i18n/text.js';
 
 /** A form posted from a mailed link's page must carry the token that page was rendered with. */
 async function linkForm(ctx: UnionContext, boundTo: string): Promise<Record<string, string>> {
@@ -29,26 +28,26 @@ async function linkForm(ctx: UnionContext, boundTo: string): Promise<Record<stri
 export function recoveryRouter(): Router<UnionState> {
   const router = new Router<UnionState>({ prefix: '/u/:slug/recovery' });
 
-  const passwordRequestForm = (ctx: UnionContext, status = 200, errors?: Shown[]) =>
-    showRecoveryPage(ctx, 'password-request', status, { title: 'パスワードを忘れた方はこちら', csrf: recoveryFormToken(ctx), errors });
+  const passwordRequestForm = (ctx: UnionContext, status = 200, errors?: IdpSaid[]) =>
+    showRecoveryPage(ctx, 'password-request', status, { title: textOf(ctx).t('login.forgotPassword'), csrf: recoveryFormToken(ctx), errors });
 
   router.get('/password', (ctx) => passwordRequestForm(ctx));
 
   router.post('/password', async (ctx) => {
     const form = await readForm(ctx);
-    if (!isTrustedRecoveryForm(ctx, form)) return passwordRequestForm(ctx, 403, [FORM_EXPIRED]);
+    if (!isTrustedRecoveryForm(ctx, form)) return passwordRequestForm(ctx, 403, ['common.formExpired']);
     const userId = normalizeLoginId(form.userId ?? '');
-    if (!userId) return passwordRequestForm(ctx, 400, ['ユーザIDを入力してください。']);
+    if (!userId) return passwordRequestForm(ctx, 400, ['fields.userId.empty']);
     const deps = recoveryDeps(ctx);
     const withinLimits = await withinRecoveryLimits(deps.db, 'password', deps.union.slug, deps.ip, userId);
     runDetached('password reset request', () => mailResetLink(deps, userId, withinLimits));
-    return showRecoveryPage(ctx, 'password-requested', 200, { title: 'パスワードを忘れた方はこちら', validMinutes: RESET_LINK_MINUTES });
+    return showRecoveryPage(ctx, 'password-requested', 200, { title: textOf(ctx).t('login.forgotPassword'), validMinutes: RESET_LINK_MINUTES });
   });
 
-  const resetForm = async (ctx: UnionContext, status: number, errors?: Shown[]) => {
+  const resetForm = async (ctx: UnionContext, status: number, errors?: IdpSaid[]) => {
     const { policy } = ctx.state.issuer.union;
     return showRecoveryPage(ctx, 'password-reset', status, {
-      title: 'パスワードの更新', errors, csrf: csrfToken(ctx.state.csrfSecret, `reset:${ctx.params.token}`),
+      title: textOf(ctx).t('console.password.title'), errors, csrf: csrfToken(ctx.state.csrfSecret, `reset:${ctx.params.token}`),
       rule: describePasswordPolicy(policy.password), maxLength: policy.password.maxLength,
       staysLocked: await staysLockedAfterReset(recoveryDeps(ctx), ctx.params.token),
     });
@@ -64,24 +63,24 @@ export function recoveryRouter(): Router<UnionState> {
     const outcome = await resetPassword(recoveryDeps(ctx), ctx.params.token, { password: form.password ?? '', confirmation: form.confirmation ?? '' });
     if (outcome.kind === 'invalid') return showInvalidLink(ctx, outcome.status, 'password');
     if (outcome.kind === 'errors') return resetForm(ctx, 400, outcome.errors);
-    return showRecoveryPage(ctx, 'password-reset-done', 200, { title: 'パスワードの更新' });
+    return showRecoveryPage(ctx, 'password-reset-done', 200, { title: textOf(ctx).t('console.password.title') });
   });
 
-  const userIdRequestForm = (ctx: UnionContext, status = 200, errors?: Shown[], values?: Record<string, string>) =>
-    showRecoveryPage(ctx, 'user-id-request', status, { title: 'ユーザIDを忘れた方はこちら', csrf: recoveryFormToken(ctx), errors, values });
+  const userIdRequestForm = (ctx: UnionContext, status = 200, errors?: IdpSaid[], values?: Record<string, string>) =>
+    showRecoveryPage(ctx, 'user-id-request', status, { title: textOf(ctx).t('login.forgotUserId'), csrf: recoveryFormToken(ctx), errors, values });
 
   router.get('/user-id', (ctx) => userIdRequestForm(ctx));
 
   router.post('/user-id', async (ctx) => {
     const form = await readForm(ctx);
     const { request, errors } = readUserIdRequest(form);
-    if (!isTrustedRecoveryForm(ctx, form)) return userIdRequestForm(ctx, 403, [FORM_EXPIRED], { ...request });
+    if (!isTrustedRecoveryForm(ctx, form)) return userIdRequestForm(ctx, 403, ['common.formExpired'], { ...request });
     if (errors.length) return userIdRequestForm(ctx, 400, errors, { ...request });
     const deps = recoveryDeps(ctx);
     const withinLimits = await withinRecoveryLimits(deps.db, 'user_id', deps.union.slug, deps.ip, request.email);
     runDetached('user ID request', () => mailUserIdLink(deps, request, withinLimits));
     return showRecoveryPage(ctx, 'user-id-requested', 200, {
-      title: 'ユーザIDを忘れた方はこちら', email: request.email, validMinutes: USER_ID_LINK_MINUTES,
+      title: textOf(ctx).t('login.forgotUserId'), email: request.email, validMinutes: USER_ID_LINK_MINUTES,
     });
   });
 
@@ -89,7 +88,7 @@ export function recoveryRouter(): Router<UnionState> {
     const link = await checkLink(recoveryDeps(ctx), 'recover_user_id', ctx.params.token);
     if (link.kind === 'invalid') return showInvalidLink(ctx, link.status, 'user-id');
     return showRecoveryPage(ctx, 'user-id-link', 200, {
-      title: 'ユーザIDの再通知', csrf: csrfToken(ctx.state.csrfSecret, `user-id:${ctx.params.token}`),
+      title: textOf(ctx).t('recovery.userId.linkTitle'), csrf: csrfToken(ctx.state.csrfSecret, `user-id:${ctx.params.token}`),
     });
   });
 
@@ -98,7 +97,7 @@ export function recoveryRouter(): Router<UnionState> {
     const outcome = await useUserIdLink(recoveryDeps(ctx), ctx.params.token);
     if (outcome.kind === 'invalid') return showInvalidLink(ctx, outcome.status, 'user-id');
     return showRecoveryPage(ctx, 'user-id-shown', 200, {
-      title: 'ユーザIDの再通知', userId: outcome.userId, grant: outcome.grant,
+      title: textOf(ctx).t('recovery.userId.linkTitle'), userId: outcome.userId, grant: outcome.grant,
       csrf: csrfToken(ctx.state.csrfSecret, `temporary-password:${outcome.grant}`),
     });
   });
@@ -109,7 +108,7 @@ export function recoveryRouter(): Router<UnionState> {
     if (!isValidCsrfToken(ctx.state.csrfSecret, `temporary-password:${grant}`, form.csrf)) refuse(ctx, 403, 'common.formExpiredOpenMailLink');
     const outcome = await issueTemporaryPassword(recoveryDeps(ctx), grant);
     if (outcome.kind === 'invalid') return showInvalidLink(ctx, outcome.status, 'user-id');
-    return showRecoveryPage(ctx, 'temporary-password-sent', 200, { title: 'パスワード初期化' });
+    return showRecoveryPage(ctx, 'temporary-password-sent', 200, { title: textOf(ctx).t('recovery.temporary.title') });
   });
 
   return router;

@@ -7,7 +7,7 @@ import { endSessionsAfterChange } from '../accounts/session-ending.js';
 import { generateTemporaryPassword } from '../accounts/temporary-credentials.js';
 import { claimRecoveryMail } from './cooldown.js';
 import { auditRecovery, mailLater, type InvalidLink, type RecoveryDeps } from './recovery-context.js';
-import type { Shown } from '../i18n/text.js';
+import type { IdpSaid } from '../i18n/text.js';
 
 /** ユーザIDを忘れた場合: the mailed link is valid 1 hour and once; a newer mail supersedes it. */
 export const USER_ID_LINK_MINUTES = 60;
@@ -21,10 +21,10 @@ export interface UserIdRequest {
 }
 
 /** Format problems only (they say nothing about any account). */
-export function readUserIdRequest(form: Record<string, string>): { request: UserIdRequest; errors: Shown[] } {
+export function readUserIdRequest(form: Record<string, string>): { request: UserIdRequest; errors: IdpSaid[] } {
   const birthdate = (form.birthdate ?? '').normalize('NFKC').trim();
   const email = (form.email ?? '').normalize('NFKC').trim().toLowerCase();
-  const errors: Shown[] = /^\d{8}$/.test(birthdate) ? [] : ['生年月日は半角数字8桁で入力してください（入力例:19790822）。'];
+  const errors: IdpSaid[] = /^\d{8}$/.test(birthdate) ? [] : ['recovery.userId.birthdateFormat'];
   errors.push(...emailFormatErrors(email));
   return { request: { birthdate, email }, errors };
 }

@@ -7,6 +7,7 @@ import { linkIn } from '../helpers/smtp.js';
 import { createMemberWithLogin, type TestStack, type TestUnion } from '../helpers/stack.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
+import { ageAuthentication } from '../helpers/console.js';
 
 let stack: TestStack;
 let browser: Browser;
@@ -28,20 +29,6 @@ async function portalLogin(page: Page, userId: string, password: string) {
   await loginAt(page, portalHome(), userId, password);
   await passEmailOtp(page, stack.mail, `${userId}@example.jp`);
   await page.waitForURL(portalHome());
-}
-
-/** Moves the member's last authentication back in time (the console's record and the IdP session's login time). */
-async function ageAuthentication(accountId: string, seconds: number) {
-  for (const row of await db()('account_console_sessions').where({ account_id: accountId })) {
-    const data = JSON.parse(row.data);
-    if (data.member) data.member.authTime -= seconds;
-    await db()('account_console_sessions').where({ id: row.id }).update({ data: JSON.stringify(data) });
-  }
-  for (const row of await db()('oidc_models').where({ union_slug: 'alpha', model: 'Session', account_id: accountId })) {
-    const payload = JSON.parse(row.payload);
-    payload.loginTs -= seconds;
-    await db()('oidc_models').where({ union_slug: 'alpha', model: 'Session', id: row.id }).update({ payload: JSON.stringify(payload) });
-  }
 }
 
 const sessionCount = async (accountId: string) =>
@@ -120,7 +107,7 @@ test('re-authentication: an authentication older than the union\'s max age asks 
   const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'reauth', password: 'reauth-pass-1', mfa: 'email_otp' });
   const page = await browser.newPage();
   await consoleLogin(page, 'reauth', 'reauth-pass-1');
-  await ageAuthentication(accountId, 301);
+  await ageAuthentication(db(), 'alpha', accountId, 301);
 
   // Not sensitive: the session list opens without a new authentication.
   await page.goto(consoleUrl('/sessions'));
@@ -136,7 +123,7 @@ test('re-authentication: an authentication older than the union\'s max age asks 
   expect(page.url()).toBe(consoleUrl('/password'));
 
   // A form posted after the max age does not change anything either.
-  await ageAuthentication(accountId, 301);
+  await ageAuthentication(db(), 'alpha', accountId, 301);
   await page.getByLabel('パスワード', { exact: true }).fill('reauth-pass-2');
   await page.getByLabel('パスワード確認用').fill('reauth-pass-2');
   await page.getByRole('button', { name: '実行' }).click();
@@ -256,8 +243,13 @@ test('profile: user ID change, preferred method into its set-up, e-mail change v
   await page.getByLabel('ユーザID').fill('profile-b');
   await page.getByLabel('言語').selectOption('en');
   await page.getByRole('button', { name: '変更' }).click();
-  await page.getByText('プロフィールを変更しました。').waitFor();
+  // 言語 applies at once: the next page is English; back to Japanese the same way.
+  await page.getByText('Your profile has been updated.').waitFor();
   expect(await db()('accounts').where({ id: accountId }).first('user_id', 'language')).toEqual({ user_id: 'profile-b', language: 'en' });
+  await page.locator('#language').selectOption('ja');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('プロフィールを変更しました。').waitFor();
+  expect((await db()('accounts').where({ id: accountId }).first('language')).language).toBe('ja');
 
   await page.getByLabel('認証方法').selectOption('totp');
   await page.getByRole('button', { name: '変更' }).click();

@@ -266,25 +266,25 @@ test('profile: user ID change, preferred method into its set-up, e-mail change v
 
   await page.getByRole('link', { name: 'Eメール変更' }).click();
   // The login passed the e-mail code; with an app registered now, the e-mail change asks for the app.
-  // The sign-in pages follow the member's 言語 (English, chosen above).
-  await page.getByText('Please sign in again to continue').waitFor();
-  await page.getByLabel('Password', { exact: true }).fill('profile-pass-1');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('One-time password (6 digits)').fill(totpFor(secret, 1));
-  await page.getByRole('button', { name: 'Log in' }).click();
+  // The sign-in pages follow the member's 言語 (Japanese again, chosen above).
+  await page.getByText('続行するには再度認証してください').waitFor();
+  await page.getByLabel('パスワード', { exact: true }).fill('profile-pass-1');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totpFor(secret, 1));
+  await page.getByRole('button', { name: 'ログイン' }).click();
   await page.getByRole('heading', { name: 'メールアドレスの変更' }).waitFor();
   await page.getByLabel('メールアドレス').fill('profile-new@example.jp');
   await page.getByRole('button', { name: '実行' }).click();
   await page.getByText('profile-new@example.jp に確認メールを送信しました。').waitFor();
   expect((await db()('accounts').where({ id: accountId }).first('email')).email).toBe('profile-a@example.jp');
-  // The member chose English (言語) above: their mails are written in it.
-  const mail = await stack.mail.next('profile-new@example.jp', { subject: 'Confirm your new e-mail address' });
+  // Mails follow the member's 言語 (Japanese); an English member's are tested in mail-language.test.ts.
+  const mail = await stack.mail.next('profile-new@example.jp', { subject: 'メールアドレス変更の確認' });
   const link = linkIn(mail, `${stack.unions.alpha.issuer}/account/email/verify/`);
   await page.goto(link);
   await page.getByRole('button', { name: '確認する' }).click();
   await page.getByText('メールアドレスを変更しました。').waitFor();
   expect((await db()('accounts').where({ id: accountId }).first('email')).email).toBe('profile-new@example.jp');
-  await stack.mail.next('profile-a@example.jp', { subject: 'Your e-mail address was changed' });
+  await stack.mail.next('profile-a@example.jp', { subject: 'メールアドレス変更のお知らせ' });
   await page.goto(link);
   await page.getByRole('heading', { name: 'URL 無効' }).waitFor();
   await page.close();

@@ -27,6 +27,9 @@ export async function startMailCapture(): Promise<MailCapture> {
       }, callback);
     },
   });
+  // A client that drops its connection (an IdP process stopped or killed mid-session) is the
+  // client's business, as for a real mail server: without a listener smtp-server would throw it.
+  server.on('error', (err) => console.warn(`[mail capture] ${err.message}`));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
 

@@ -14,7 +14,7 @@ import { endStoppedLogin } from './end-login.js';
 import { loginProof, loginWithProof, mfaStateOf } from '../mfa/login-proof.js';
 import { refuse } from '../http/errors.js';
 import { localeOf, textOf, type IdpSaid } from '../i18n/text.js';
-import { findAccount } from '../accounts/account-repository.js';
+import { findAccountInRequest } from '../accounts/account-repository.js';
 
 type Interaction = Awaited<ReturnType<UnionContext['state']['issuer']['provider']['interactionDetails']>>;
 
@@ -40,7 +40,7 @@ function hintLocale(ctx: UnionContext, interaction: Interaction, member?: string
 /** As hintLocale, with the member of a signed-in session asked for its password again (max_age, re-authentication). */
 async function hintSessionLocale(ctx: UnionContext, interaction: Interaction) {
   const accountId = interaction.session?.accountId;
-  const account = accountId ? await findAccount(ctx.state.db, ctx.state.issuer.union.slug, accountId) : undefined;
+  const account = accountId ? await findAccountInRequest(ctx.state.db, ctx.state.issuer.union.slug, accountId) : undefined;
   hintLocale(ctx, interaction, account?.language);
 }
 

@@ -19,7 +19,7 @@ const db = () => stack.database.db;
 const consoleUrl = (path = '/') => `${stack.idpUrl}/u/alpha/account${path}`;
 const recoveryUrl = (path: string) => `${stack.unions.alpha.issuer}/recovery/${path}`;
 /** axe-core is injected as a script of the test's own: the pages' CSP (script-src 'self') would refuse it. */
-const newPage = (locale?: string) => browser.newPage({ bypassCSP: true, ...(locale ? { locale } : {}) });
+const newPage = (locale?: string) => browser.newPage(locale ? { locale } : {});
 
 /** The page is in `lang` by its <html lang>, has no accessibility violations and, in English, no Japanese but data. */
 async function expectReadable(page: Page, lang: 'ja' | 'en', where: string) {

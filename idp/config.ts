@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseTrustProxy, TrustProxyError, type ProxyTrust } from '../net/client-address.js';
 import { AllowListError, parseAllowList } from './oidc/outgoing-requests.js';
-import { projectRoot } from './paths.js';
+import { dataDir } from '../project/paths.js';
 
 export interface IdpConfig {
   /** Public origin of the IdP; each union's issuer is `<baseUrl>/u/<slug>`. */
@@ -30,7 +30,7 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 export function defaultDatabaseUrl(): string {
-  return path.join(projectRoot, 'data', 'kenpo-id.sqlite');
+  return path.join(dataDir, 'kenpo-id.sqlite');
 }
 
 export function loadIdpConfig(env: Env = process.env): IdpConfig {
@@ -42,7 +42,7 @@ export function loadIdpConfig(env: Env = process.env): IdpConfig {
     cookieKeys: parseCookieKeys(env.COOKIE_KEYS),
     dataEncryptionKey: parseDataKey(env.DATA_ENCRYPTION_KEY),
     smtpUrl: env.SMTP_URL || undefined,
-    mailDir: env.MAIL_DIR || path.join(projectRoot, 'data', 'mail'),
+    mailDir: env.MAIL_DIR || path.join(dataDir, 'mail'),
     trustProxy: parseProxyTrust(env.TRUST_PROXY),
     backchannelAllowList: parseBackchannelAllowList(env.BACKCHANNEL_ALLOWED_HOSTS),
     backchannelRetry: {

@@ -1,4 +1,5 @@
 import { migrateLatest, openDatabase } from '../migrations/database.js';
+import { idpMigrations } from '../migrations/idp/index.js';
 import { createIdp } from './app.js';
 import { loadIdpConfig } from './config.js';
 import { purgeExpiredModels } from './oidc/adapter.js';
@@ -7,7 +8,7 @@ import { startBackchannelWorker } from './oidc/backchannel-worker.js';
 /** `node dist/idp/main.js`: the IdP alone, configured from the environment (see README). */
 const config = loadIdpConfig();
 const db = openDatabase(config.databaseUrl);
-await migrateLatest(db);
+await migrateLatest(db, idpMigrations);
 const idp = createIdp(config, db);
 const server = await idp.listen(config.port, process.env.IDP_HOST ?? '0.0.0.0');
 const backchannel = startBackchannelWorker({ db, registry: idp.registry, retry: config.backchannelRetry });

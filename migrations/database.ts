@@ -2,12 +2,36 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
-import { migrationSource } from './index.js';
 
 // Times are stored as epoch milliseconds in BIGINT columns; read them back as numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export type Database = Knex;
+
+/** One program's schema history: the IdP's and the portal's live in different databases. */
+export interface MigrationSet {
+  source: Knex.MigrationSource<string>;
+  /** knex's record of applied migrations, named per program so no database could mix them up. */
+  tableName: string;
+  /** The PostgreSQL advisory lock start-ups of this program queue on (any fixed number). */
+  lockId: number;
+}
+
+/**
+ * Migrations are listed in code rather than discovered on disk, so the same list runs from the
+ * TypeScript sources (tests), the compiled output (production) and any bundler.
+ */
+export function migrationSet(migrations: Record<string, Knex.Migration>, tableName: string, lockId: number): MigrationSet {
+  return {
+    source: {
+      getMigrations: async () => Object.keys(migrations).sort(),
+      getMigrationName: (name) => name,
+      getMigration: async (name) => migrations[name],
+    },
+    tableName,
+    lockId,
+  };
+}
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -47,22 +71,20 @@ export function openDatabase(url: string): Database {
   });
 }
 
-// Any fixed number: the PostgreSQL advisory lock that start-ups of one database queue on.
-const MIGRATION_LOCK = 0x6b656e706f;
-
 /**
- * Brings the schema up to date. IdP processes starting together on one PostgreSQL database take
+ * Brings one program's schema up to date. Processes starting together on one PostgreSQL database take
  * turns under an advisory lock (held by a transaction on one connection while the migrations run
  * on others): knex's own lock lives in a table the first start has yet to create, so two fresh
  * start-ups would both try to create it and one would fail.
  */
-export async function migrateLatest(db: Database): Promise<void> {
+export async function migrateLatest(db: Database, set: MigrationSet): Promise<void> {
+  const config = { migrationSource: set.source, tableName: set.tableName, lockTableName: `${set.tableName}_lock` };
   if (db.client.config.client !== 'pg') {
-    await db.migrate.latest({ migrationSource });
+    await db.migrate.latest(config);
     return;
   }
   await db.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
-    await db.migrate.latest({ migrationSource });
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [set.lockId]);
+    await db.migrate.latest(config);
   });
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
-import { migrateLatest, openDatabase, type Database } from './database.js';
+import { migrateLatest, openDatabase, type Database, type MigrationSet } from './database.js';
 
 export interface ScratchDatabase {
   db: Database;
@@ -13,18 +13,17 @@ export interface ScratchDatabase {
 }
 
 /**
- * A fresh, migrated (unless `migrate: false`: empty, as before a first start), throw-away database
- * for tests and benchmarks: a temporary SQLite file, or, given a PostgreSQL admin URL,
+ * A fresh, throw-away database for tests and benchmarks, migrated with `migrations` (null: empty, as
+ * before a first start): a temporary SQLite file, or, given a PostgreSQL admin URL,
  * `CREATE DATABASE <prefix>_<random>` on that server.
  */
-export async function createScratchDatabase(prefix: string, postgresAdminUrl?: string, options: { migrate?: boolean } = {}): Promise<ScratchDatabase> {
-  const migrate = options.migrate !== false;
+export async function createScratchDatabase(prefix: string, migrations: MigrationSet | null, postgresAdminUrl?: string): Promise<ScratchDatabase> {
   const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
   if (!postgresAdminUrl) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     const url = path.join(dir, `${name}.sqlite`);
     const db = openDatabase(url);
-    if (migrate) await migrateLatest(db);
+    if (migrations) await migrateLatest(db, migrations);
     return { db, url, drop: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
   }
   const admin = knex({ client: 'pg', connection: postgresAdminUrl, pool: { min: 0, max: 1 } });
@@ -32,7 +31,7 @@ export async function createScratchDatabase(prefix: string, postgresAdminUrl?: s
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
   const db = openDatabase(url.href);
-  if (migrate) await migrateLatest(db);
+  if (migrations) await migrateLatest(db, migrations);
   return {
     db,
     url: url.href,

@@ -3,7 +3,7 @@ import express, { type Express, type Response } from 'express';
 import session from 'express-session';
 import ejs from 'ejs';
 import type { Database } from '../migrations/database.js';
-import { viewsDir } from '../idp/paths.js';
+import { viewsDir } from '../project/paths.js';
 import type { PortalConfig } from './config.js';
 import { applyProxyTrust } from './http/forwarded.js';
 import { language, localize } from './http/language.js';

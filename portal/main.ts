@@ -1,12 +1,12 @@
-import { defaultDatabaseUrl } from '../idp/config.js';
 import { migrateLatest, openDatabase } from '../migrations/database.js';
+import { portalMigrations } from '../migrations/portal/index.js';
 import { createPortal } from './app.js';
 import { loadPortalConfig } from './config.js';
 
-/** `node dist/portal/main.js`: the portal alone, configured from the environment (see README). */
-const config = loadPortalConfig(process.env, { databaseUrl: defaultDatabaseUrl() });
+/** `node dist/portal/main.js`: the portal alone, on its own database, configured from the environment (see README). */
+const config = loadPortalConfig(process.env);
 const db = openDatabase(config.databaseUrl);
-await migrateLatest(db);
+await migrateLatest(db, portalMigrations);
 const { app, sessions } = createPortal(config, db);
 app.listen(config.port, process.env.PORTAL_HOST ?? '0.0.0.0', () => {
   console.log(`kenpo-id portal listening on ${config.baseUrl}`);

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadIdpConfig, type IdpConfig } from '../idp/config.js';
-import { projectRoot } from '../idp/paths.js';
+import { projectRoot } from '../project/paths.js';
 import { migrateLatest, openDatabase, type Database } from '../migrations/database.js';
+import { idpMigrations } from '../migrations/idp/index.js';
 
 /** Shared start of the operator CLIs: parsed flags, the IdP configuration and a migrated database. */
 export async function startCli(usage: string, options: NonNullable<ParseArgsConfig['options']>) {
@@ -19,7 +20,7 @@ export async function startCli(usage: string, options: NonNullable<ParseArgsConf
   }
   const config = configOrFail();
   const db: Database = openDatabase(config.databaseUrl);
-  await migrateLatest(db);
+  await migrateLatest(db, idpMigrations);
   return { values, config, db };
 }
 

@@ -9,10 +9,12 @@ import { loadIdpConfig } from '../idp/config.js';
 import { startBackchannelWorker } from '../idp/oidc/backchannel-worker.js';
 import { upsertMembers } from '../idp/members/member-repository.js';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../idp/oidc/client-registry.js';
-import { projectRoot } from '../idp/paths.js';
+import { dataDir } from '../project/paths.js';
 import { migrateLatest, openDatabase } from '../migrations/database.js';
+import { idpMigrations } from '../migrations/idp/index.js';
+import { portalMigrations } from '../migrations/portal/index.js';
 import { createPortal } from '../portal/app.js';
-import { loadPortalConfig } from '../portal/config.js';
+import { loadPortalConfig, portalDatabaseUrl } from '../portal/config.js';
 import { importClaims } from '../portal/medical/claims-import.js';
 import { demoClaimPeriod, generateClaims } from '../portal/medical/demo-claims.js';
 import { DEMO_ENV_FILE } from './cli.js';
@@ -20,8 +22,9 @@ import { DEMO_LOGIN, DEMO_MEMBERS, DEMO_UNION, demoHouseholds } from './demo-dat
 import { prepareDemoUnion } from './demo-setup.js';
 
 /**
- * `npm run demo`: the IdP (port 3000) and the portal (port 4000) on an embedded SQLite database with
- * a demo union, members and clients. Secrets for the demo are generated once into data/ (git-ignored).
+ * `npm run demo`: the IdP (port 3000) and the portal (port 4000), each on its own embedded SQLite
+ * database (data/kenpo-id.sqlite, data/portal.sqlite), with a demo union, members and clients.
+ * Secrets for the demo are generated once into data/ (git-ignored).
  */
 interface DemoSecrets {
   cookieKey: string;
@@ -31,7 +34,6 @@ interface DemoSecrets {
   portalClient?: RegisteredClient;
 }
 
-const dataDir = path.join(projectRoot, 'data');
 const secretsFile = path.join(dataDir, 'demo-secrets.json');
 
 function loadSecrets(): DemoSecrets {
@@ -59,7 +61,7 @@ const env = {
 };
 const idpConfig = loadIdpConfig(env);
 const db = openDatabase(idpConfig.databaseUrl);
-await migrateLatest(db);
+await migrateLatest(db, idpMigrations);
 
 const portalUrl = (process.env.PORTAL_BASE_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
 await prepareDemoUnion(db, `${portalUrl}/u/${DEMO_UNION.slug}/`);
@@ -67,7 +69,6 @@ const idp = createIdp(idpConfig, db);
 const [taro, hanako] = await upsertMembers(db, DEMO_UNION.slug, DEMO_MEMBERS);
 // Five years of fictional claims; the same rows at every start, so only new months are added.
 const demoClaims = demoHouseholds().flatMap((h) => generateClaims(h, demoClaimPeriod(new Date()), 'demo'));
-const claimCounts = await importClaims(db, DEMO_UNION.slug, demoClaims);
 
 secrets.adminClient ??= await registerClient(idp.registry, DEMO_UNION.slug, adminClient('デモ組合 管理者'));
 secrets.portalClient ??= await registerClient(idp.registry, DEMO_UNION.slug, webAppClient({
@@ -82,7 +83,8 @@ saveSecrets(secrets);
 // What the operator CLIs need to work on this demo's database (printed below as one line).
 fs.writeFileSync(DEMO_ENV_FILE, [
   `IDP_BASE_URL=${idpConfig.baseUrl}`, `DATABASE_URL=${idpConfig.databaseUrl}`,
-  `COOKIE_KEYS=${idpConfig.cookieKeys.join(',')}`, `DATA_ENCRYPTION_KEY=${env.DATA_ENCRYPTION_KEY}`, '',
+  `COOKIE_KEYS=${idpConfig.cookieKeys.join(',')}`, `DATA_ENCRYPTION_KEY=${env.DATA_ENCRYPTION_KEY}`,
+  `PORTAL_DATABASE_URL=${portalDatabaseUrl(env)}`, `PORTAL_UNIONS_FILE=${path.join(dataDir, 'portal-unions.json')}`, '',
 ].join('\n'), { mode: 0o600 });
 
 const taroAccount = await ensureAccount(db, DEMO_UNION.slug, taro.id);
@@ -95,17 +97,21 @@ const postcard = await issueTemporaryCredentials(db, {
 });
 
 const issuer = idp.registry.issuerUrl(DEMO_UNION.slug);
-const portalConfig = loadPortalConfig({
-  ...env,
-  PORTAL_UNIONS: JSON.stringify([{ slug: DEMO_UNION.slug, name: DEMO_UNION.name, issuer, ...secrets.portalClient }]),
-}, { databaseUrl: idpConfig.databaseUrl });
+const portalUnionsFile = path.join(dataDir, 'portal-unions.json');
+fs.writeFileSync(portalUnionsFile, JSON.stringify([{
+  slug: DEMO_UNION.slug, name: DEMO_UNION.name, issuer, insurerNumber: DEMO_UNION.insurerNumber, ...secrets.portalClient,
+}], null, 2), { mode: 0o600 });
+const portalConfig = loadPortalConfig({ ...env, PORTAL_UNIONS_FILE: portalUnionsFile });
+const portalDb = openDatabase(portalConfig.databaseUrl);
+await migrateLatest(portalDb, portalMigrations);
+const claimCounts = await importClaims(portalDb, DEMO_UNION.slug, demoClaims);
 await idp.listen(idpConfig.port, '127.0.0.1');
 startBackchannelWorker({ db, registry: idp.registry, retry: idpConfig.backchannelRetry });
-const { app: portal } = createPortal(portalConfig, db);
+const { app: portal } = createPortal(portalConfig, portalDb);
 await new Promise<void>((resolve) => portal.listen(portalConfig.port, '127.0.0.1', () => resolve()));
 
 console.log(`
-kenpo-id demo is running (database: ${idpConfig.databaseUrl})
+kenpo-id demo is running (IdP database: ${idpConfig.databaseUrl}, portal database: ${portalConfig.databaseUrl})
 
   Portal       ${portalUrl}/u/${DEMO_UNION.slug}/
   IdP issuer   ${issuer}   (discovery: ${issuer}/.well-known/openid-configuration)

@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { recordAudit } from '../idp/audit/audit-log.js';
-import { defaultDatabaseUrl } from '../idp/config.js';
-import { findUnion } from '../idp/unions/union-repository.js';
+import { recordAudit } from '../audit/audit-log.js';
 import { migrateLatest, openDatabase } from '../migrations/database.js';
+import { portalMigrations } from '../migrations/portal/index.js';
+import { loadPortalUnions, portalDatabaseUrl } from '../portal/config.js';
 import { CLAIM_COLUMNS, parseClaimsCsv, type ClaimCsvError } from '../portal/medical/claims-csv.js';
 import { importClaims } from '../portal/medical/claims-import.js';
 import { fail } from './cli.js';
 import { progressBar } from './progress-bar.js';
 
-const usage = `Imports a claim file (CSV, format in README "Medical data") into one union's medical data.
-Every row is checked first; if any row is wrong nothing is written. Importing the same file again
-changes nothing.
+const usage = `Imports a claim file (CSV, format in README "Medical data") into one union's medical data
+in the portal's database (PORTAL_DATABASE_URL; the union as PORTAL_UNIONS configures it, with its
+insurerNumber). Every row is checked first; if any row is wrong nothing is written. Importing the same
+file again changes nothing.
 
   npm run claims:import -- --union demo claims-2025-03.csv`;
 
@@ -50,11 +51,12 @@ function readUtf8(name: string): string {
 }
 const text = readUtf8(file);
 
-const db = openDatabase(process.env.DATABASE_URL || defaultDatabaseUrl());
+const union = loadPortalUnions().find((u) => u.slug === slug) ?? fail(`unknown union: ${slug} (not in PORTAL_UNIONS)`);
+const insurerNumber = union.insurerNumber ?? fail(`union ${slug} has no "insurerNumber" in PORTAL_UNIONS`);
+const db = openDatabase(portalDatabaseUrl());
 try {
-  await migrateLatest(db);
-  const union = await findUnion(db, slug) ?? fail(`unknown union: ${slug}`);
-  const parsed = parseClaimsCsv(text, { insurerNumber: union.insurerNumber, now: new Date() });
+  await migrateLatest(db, portalMigrations);
+  const parsed = parseClaimsCsv(text, { insurerNumber, now: new Date() });
   if (!parsed.ok) {
     const describe = (e: ClaimCsvError) => `${file}: line ${e.line}${e.field ? `, ${e.field} (${CLAIM_COLUMNS[e.field]})` : ''}: ${e.message}`;
     const shown = parsed.errors.slice(0, MAX_ERRORS_SHOWN).map(describe);

@@ -1,5 +1,6 @@
 import { defaultDatabaseUrl } from '../idp/config.js';
 import { migrateLatest, openDatabase } from '../migrations/database.js';
+import { idpMigrations } from '../migrations/idp/index.js';
 
 /**
  * `npm run db:migrate`: applies the migrations and nothing else, so they can run as the schema's
@@ -7,7 +8,7 @@ import { migrateLatest, openDatabase } from '../migrations/database.js';
  */
 const db = openDatabase(process.env.DATABASE_URL || defaultDatabaseUrl());
 try {
-  await migrateLatest(db);
+  await migrateLatest(db, idpMigrations);
   console.log('migrations applied');
 } finally {
   await db.destroy();

@@ -1,4 +1,4 @@
-import { recordAudit } from '../idp/audit/audit-log.js';
+import { recordAudit } from '../audit/audit-log.js';
 import {
   DEFAULT_PUBLISH_SECONDS, listSigningKeys, MIN_PUBLISH_SECONDS, rotateSigningKey, rotationTiming, RotationPendingError, SIGNED_TOKEN_SECONDS,
 } from '../idp/oidc/signing-keys.js';

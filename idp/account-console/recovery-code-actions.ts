@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { announceFactorChange } from '../mfa/factor-notice.js';
 import { generateRecoveryCodes, RECOVERY_CODE_COUNT } from '../mfa/recovery-codes.js';
 import { SecretBox } from '../security/encryption.js';

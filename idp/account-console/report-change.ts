@@ -3,7 +3,7 @@ import type { Database } from '../../migrations/database.js';
 import { requestAttention } from '../accounts/account-repository.js';
 import { consumeLink, inspectLink, type LinkStatus } from '../accounts/one-time-links.js';
 import { endAllSessions } from '../accounts/sessions.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { endAllConsoleSessions } from './console-session.js';
 import type { IdpSaid } from '../i18n/text.js';

@@ -1,6 +1,6 @@
 import type { Database } from '../../migrations/database.js';
 import type { Locale } from '../../i18n/locale.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import type { Union } from '../unions/union-repository.js';
 import { normalizeLoginId, replacePasswordHash, type AccountRow } from './account-repository.js';
 import type { Mailer } from '../mail/mailer.js';

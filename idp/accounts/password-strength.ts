@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { IdpSaid } from '../i18n/text.js';
-import { projectRoot } from '../paths.js';
+import { projectRoot } from '../../project/paths.js';
 
 /**
  * Passwords an attacker tries first: a list of common passwords, and words anyone who knows the

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Database } from '../../migrations/database.js';
 import { endAllConsoleSessions, endOtherConsoleSessions } from '../account-console/console-session.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { queueBackchannelLogouts, wakeBackchannelWorker } from '../oidc/backchannel-logout.js';
 import { endAllSessions, endOtherSessions } from './sessions.js';
 

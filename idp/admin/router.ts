@@ -4,7 +4,7 @@ import { lockoutState, unlock } from '../accounts/lockout.js';
 import { importMigratedAccounts } from '../accounts/migration.js';
 import { issueTemporaryCredentials } from '../accounts/temporary-credentials.js';
 import { currentTerms, publishTerms } from '../terms/terms-repository.js';
-import { listAudit, recordAudit } from '../audit/audit-log.js';
+import { listAudit, recordAudit } from '../../audit/audit-log.js';
 import { clientIp } from '../http/context.js';
 import { findMember, renameMember, upsertMembers } from '../members/member-repository.js';
 import { listCredentials, removeAllCredentials } from '../mfa/credentials.js';

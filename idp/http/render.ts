@@ -2,7 +2,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import { languageLinks } from '../../i18n/locale.js';
 import { textOf } from '../i18n/text.js';
-import { viewsDir } from '../paths.js';
+import { viewsDir } from '../../project/paths.js';
 
 const cache = process.env.NODE_ENV !== 'development';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Middleware } from 'koa';
-import { projectRoot, viewsDir } from '../paths.js';
+import { projectRoot, viewsDir } from '../../project/paths.js';
 
 const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
 const staticDir = path.join(viewsDir, 'static');

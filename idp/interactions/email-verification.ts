@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { adoptVerifiedEmail } from '../accounts/email-address.js';
 import { consumeLink, inspectLink, type LinkStatus } from '../accounts/one-time-links.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';

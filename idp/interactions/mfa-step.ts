@@ -4,7 +4,7 @@ import { announceLock } from '../accounts/lock-notice.js';
 import { accountScope, checkSecondFactorUnderLockout, type LockScope } from '../accounts/lockout.js';
 import { deviceScope, trustedDeviceOf } from '../accounts/trusted-devices.js';
 import { deviceCookieOf } from './device-cookie.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { readForm, readJson } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { consumeLink, createLink, inspectLink, pendingLink, type LinkStatus } from '../accounts/one-time-links.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { readForm } from '../http/body.js';
 import { clientIp, type UnionContext, type UnionState } from '../http/context.js';
 import { csrfToken, isValidCsrfToken } from '../http/csrf.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import { DEFAULT_LOCALE, supportedLocale, type Locale } from '../../i18n/locale.js';
 import { idpText, type IdpSaid } from '../i18n/text.js';
-import { viewsDir } from '../paths.js';
+import { viewsDir } from '../../project/paths.js';
 import type { Union } from '../unions/union-repository.js';
 import type { OutgoingMail } from './mailer.js';
 

@@ -2,7 +2,7 @@ import {
   generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
   type AuthenticationResponseJSON, type AuthenticatorTransport, type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { addCredential, advanceCounter, DuplicateCredentialError, listCredentials, touchCredential } from './credentials.js';
 import { saveChallenge, takeChallenge } from './challenges.js';
 import type { FactorCheck, MfaContext } from './context.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../../migrations/database.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import type { IdpConfig } from '../config.js';
 import { outboxQueued, sendLogoutToken } from './backchannel-logout.js';
 import { claimDueDeliveries, markDelivered, markFailed, type Delivery } from './backchannel-outbox.js';

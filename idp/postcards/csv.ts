@@ -3,7 +3,7 @@
  * postcard, the same data as the PDF, in the portal's CSV conventions (csv-text.ts). The member record has no postal address, so none
  * is given: the print shop matches rows to its address list by 記号 and 番号.
  */
-import { csvFile, csvLine } from '../../portal/exports/csv-text.js';
+import { csvFile, csvLine } from '../../documents/csv-text.js';
 import { dateJa, type Postcard, type PostcardBatch } from './postcard.js';
 
 const COLUMNS = ['記号', '番号', '氏名', '氏名カナ', '仮ユーザID', '仮パスワード', '有効期限', 'URL'] as const;

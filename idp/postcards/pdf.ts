@@ -6,7 +6,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { loadPdfFont, registerPdfFont, renderPdf } from '../../portal/exports/pdf-font.js';
+import { loadPdfFont, registerPdfFont, renderPdf } from '../../documents/pdf-font.js';
 import { dateJa, type Postcard, type PostcardBatch } from './postcard.js';
 
 const TITLE = 'Webサービスのご案内';

@@ -8,7 +8,7 @@
 import type { Claim, Statement } from '../medical/model.js';
 import { monthLabel } from '../medical/period.js';
 import { sumClaims } from '../medical/totals.js';
-import { csvField, csvFile } from './csv-text.js';
+import { csvField, csvFile } from '../../documents/csv-text.js';
 import { dateJa, groupDigits, mynaportalCategory, periodJa } from './format.js';
 
 export const CSV_CLAIM_COLUMNS = [

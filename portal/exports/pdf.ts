@@ -10,7 +10,7 @@ import { careLabel } from '../medical/format.js';
 import { slashMonth } from '../medical/period.js';
 import { sumClaims, type ClaimTotals } from '../medical/totals.js';
 import { groupDigits, periodJa } from './format.js';
-import { registerPdfFont, renderPdf } from './pdf-font.js';
+import { registerPdfFont, renderPdf } from '../../documents/pdf-font.js';
 import { PAGE } from './pdf-layout.js';
 import { StatementWriter, type RowCells } from './pdf-writer.js';
 

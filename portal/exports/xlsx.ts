@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { projectRoot } from '../../idp/paths.js';
+import { projectRoot } from '../../project/paths.js';
 import type { Claim, Statement } from '../medical/model.js';
 import { fillRow, mapRows, setCachedNumber, SharedStrings, type CellValue } from './xlsx-sheet.js';
 

@@ -1,4 +1,4 @@
-import type { Relation } from '../../idp/members/member-repository.js';
+import type { Relation } from './model.js';
 import { CsvSyntaxError, parseCsvRecords } from './csv-records.js';
 import type { CareCategory, Claim } from './model.js';
 import { currentMonth } from './period.js';

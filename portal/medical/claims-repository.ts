@@ -1,5 +1,5 @@
 import type { Database } from '../../migrations/database.js';
-import type { Relation } from '../../idp/members/member-repository.js';
+import type { Relation } from './model.js';
 import type { CareCategory, Claim, HouseholdClaims, Statement } from './model.js';
 import type { Period } from './period.js';
 import type { MonthTotal } from './totals.js';

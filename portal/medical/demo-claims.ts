@@ -1,4 +1,4 @@
-import type { Relation } from '../../idp/members/member-repository.js';
+import type { Relation } from './model.js';
 import type { ClaimRecord } from './claims-csv.js';
 import type { CareCategory } from './model.js';
 import { addMonths, currentMonth, monthsOf, yearOf, YEARS_SHOWN, type Period } from './period.js';

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { recordAudit, type AuditEntry } from '../../idp/audit/audit-log.js';
+import { recordAudit, type AuditEntry } from '../../audit/audit-log.js';
 import type { Database } from '../../migrations/database.js';
 
 export interface MedicalAuditEntry {

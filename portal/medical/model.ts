@@ -43,11 +43,14 @@ export interface Statement {
   issuedAt: Date;
 }
 
+/** 本人 (the insured person) or 家族 (a dependant), as on the insurance card. */
+export type Relation = '本人' | '家族';
+
 /** The household identity the IdP puts in the portal's access token (never taken from a request). */
 export interface HouseholdClaims {
   insurer_number: string;
   kigo: string;
   bango: string;
   edaban: string;
-  relation: '本人' | '家族';
+  relation: Relation;
 }

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { isPostgresUrl } from '../../migrations/database.js';
+import { isPostgresUrl, type MigrationSet } from '../../migrations/database.js';
+import { idpMigrations } from '../../migrations/idp/index.js';
 import { createScratchDatabase } from '../../migrations/scratch-database.js';
 
 /** Shared by the benchmarks: settings from the environment, a scratch database, timed concurrent loops. */
@@ -20,9 +21,12 @@ export const postgresAdminUrl = () => {
 };
 
 /** A fresh database: SQLite by default, or a new database on the server DATABASE_URL names. */
-export async function createDatabase(kind: 'sqlite' | 'postgres' = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? 'postgres' : 'sqlite') {
+export async function createDatabase(
+  kind: 'sqlite' | 'postgres' = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? 'postgres' : 'sqlite',
+  migrations: MigrationSet = idpMigrations,
+) {
   const postgres = kind === 'postgres' ? postgresAdminUrl() : undefined;
-  const scratch = await createScratchDatabase('kenpo_bench', postgres);
+  const scratch = await createScratchDatabase('kenpo_bench', migrations, postgres);
   return { ...scratch, kind: postgres ? `postgres (${new URL(scratch.url).host}${new URL(scratch.url).pathname})` : 'sqlite (temp file)' };
 }
 

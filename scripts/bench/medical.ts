@@ -7,6 +7,7 @@ import { registerClient, webAppClient } from '../../idp/oidc/client-registry.js'
 import { loadSigningKeys } from '../../idp/oidc/signing-keys.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import type { Database } from '../../migrations/database.js';
+import { portalMigrations } from '../../migrations/portal/index.js';
 import { createPortal } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
 import type { DownloadKind } from '../../portal/exports/downloads.js';
@@ -79,8 +80,8 @@ const sessionCookie = (sid: string, secret: string) =>
  * Logged-in sessions straight into the store, each holding an access token signed with the union's
  * own key as the IdP would issue it, for a random person of a random household.
  */
-async function createSessions(db: Database, issuer: string, clientId: string, secret: string, box: Parameters<typeof loadSigningKeys>[2], households: number): Promise<string[]> {
-  const { keys: [jwk] } = await loadSigningKeys(db, UNION.slug, box);
+async function createSessions(idpDb: Database, portalDb: Database, issuer: string, clientId: string, secret: string, box: Parameters<typeof loadSigningKeys>[2], households: number): Promise<string[]> {
+  const { keys: [jwk] } = await loadSigningKeys(idpDb, UNION.slug, box);
   const key = await importJWK(jwk as never, 'RS256');
   const cookies: string[] = [];
   const nowSeconds = Math.floor(Date.now() / 1000);
@@ -100,20 +101,22 @@ async function createSessions(db: Database, issuer: string, clientId: string, se
       cookie: { originalMaxAge: 30 * 60 * 1000, expires: new Date(expires).toISOString(), httpOnly: true, path: '/', sameSite: 'lax', secure: false },
       members: { [UNION.slug]: { sub, name: person.name, idToken: 'unused', accessToken, accessTokenExpiresAt: expires } },
     };
-    await db('portal_sessions').insert({ sid, data: JSON.stringify(data), expires_at: expires });
+    await portalDb('portal_sessions').insert({ sid, data: JSON.stringify(data), expires_at: expires });
     cookies.push(sessionCookie(sid, secret));
   }
   return cookies;
 }
 
-const database = await createDatabase();
+// The portal's database holds the claims (and is what the figures measure); the IdP's only signs tokens.
+const database = await createDatabase(undefined, portalMigrations);
+const idpDatabase = await createDatabase(database.kind.startsWith('postgres') ? 'postgres' : 'sqlite');
 const idpListener = await listenOnFreePort();
 const portalListener = await listenOnFreePort();
 let failed = false;
 try {
   const now = new Date();
   log(`database: ${database.kind}; ${members.toLocaleString('en')} members, ${householdsPerFile.toLocaleString('en')} households per file`);
-  await saveUnion(database.db, UNION);
+  await saveUnion(idpDatabase.db, UNION);
   const started = performance.now();
   const imported = await importMembers(database.db, now);
   const importSeconds = (performance.now() - started) / 1000;
@@ -123,7 +126,7 @@ try {
   const idp = createIdp(loadIdpConfig({
     IDP_BASE_URL: idpListener.url, DATABASE_URL: 'unused',
     COOKIE_KEYS: crypto.randomBytes(32).toString('base64url'), DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-  }), database.db);
+  }), idpDatabase.db);
   idpListener.server.on('request', idp.app.callback());
   const issuer = idp.registry.issuerUrl(UNION.slug);
   const client = await registerClient(idp.registry, UNION.slug, webAppClient({
@@ -133,9 +136,9 @@ try {
   const { app } = createPortal(loadPortalConfig({
     PORTAL_BASE_URL: portalListener.url, PORTAL_SESSION_SECRET: sessionSecret,
     PORTAL_UNIONS: JSON.stringify([{ slug: UNION.slug, name: UNION.name, issuer, ...client }]),
-  }, { databaseUrl: 'unused' }), database.db);
+  }), database.db);
   portalListener.server.on('request', app);
-  const cookies = await createSessions(database.db, issuer, client.clientId, sessionSecret, idp.registry.deps.box, imported.households);
+  const cookies = await createSessions(idpDatabase.db, database.db, issuer, client.clientId, sessionSecret, idp.registry.deps.box, imported.households);
 
   const months = monthsOf(demoClaimPeriod(now));
   const lastFullYear = yearOf(months.at(-1)!) - 1;
@@ -182,6 +185,6 @@ try {
   console.error('[bench] FAILED:', err);
 } finally {
   await Promise.all([closeServer(idpListener.server), closeServer(portalListener.server)]);
-  await database.drop();
+  await Promise.all([database.drop(), idpDatabase.drop()]);
 }
 process.exitCode = failed ? 1 : 0;

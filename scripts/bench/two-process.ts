@@ -13,6 +13,7 @@ import { SecretBox } from '../../idp/security/encryption.js';
 import { DEFAULT_POLICY } from '../../idp/unions/policy.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { isPostgresUrl } from '../../migrations/database.js';
+import { idpMigrations } from '../../migrations/idp/index.js';
 import { createScratchDatabase } from '../../migrations/scratch-database.js';
 import { createIdpCluster } from '../local-cluster/program-process.js';
 import { concurrency as defaultConcurrency, machine, printTable, runFor, seconds as defaultSeconds, summarize } from './harness.js';
@@ -107,7 +108,7 @@ async function clientCredentials(issuer: string, client: RegisteredClient): Prom
 
 /** `processes` IdP processes on a fresh PostgreSQL database: logins/s and client-credentials tokens/s. */
 export async function measureIdpProcesses(options: { postgresAdminUrl: string; processes: number; concurrency: number; seconds: number }): Promise<ScaleOutFigures> {
-  const database = await createScratchDatabase('kenpo_bench', options.postgresAdminUrl);
+  const database = await createScratchDatabase('kenpo_bench', idpMigrations, options.postgresAdminUrl);
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kenpo-bench-mail-'));
   const env = {
     DATABASE_URL: database.url, MAIL_DIR: mailDir,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { projectRoot } from '../../idp/paths.js';
+import { projectRoot } from '../../project/paths.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
 /** The production entry points, as `npm run start:idp` and `start:portal` run them (after a build). */

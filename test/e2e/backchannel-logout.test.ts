@@ -97,7 +97,7 @@ test('the portal refuses logout tokens it cannot trust, and the member stays log
   await createMemberWithLogin(stack, 'alpha', { userId: 'bcl-forged', password: 'bcl-forged-1' });
   const context = await browser.newContext();
   await portalLogin(context, 'bcl-forged', 'bcl-forged-1');
-  const session = await stack.database.db('portal_session_logins').where({ union_slug: 'alpha' }).orderBy('expires_at', 'desc').first();
+  const session = await stack.portalDatabase.db('portal_session_logins').where({ union_slug: 'alpha' }).orderBy('expires_at', 'desc').first();
   const union = stack.unions.alpha;
 
   // Right claims, wrong key: someone who knows the sid but not the issuer's private key.

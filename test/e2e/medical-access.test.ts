@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, importJWK, SignJWT, type JWTPayload } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { listAudit } from '../../idp/audit/audit-log.js';
+import { listAudit } from '../../audit/audit-log.js';
 import { registerClient, webAppClient } from '../../idp/oidc/client-registry.js';
 import { loadSigningKeys } from '../../idp/oidc/signing-keys.js';
 import { createPortal } from '../../portal/app.js';
@@ -93,7 +93,7 @@ describe('the access token is verified on every request', () => {
 
   /** The member's real token claims, changed as the case needs. */
   async function claims(change: Partial<JWTPayload> = {}): Promise<JWTPayload> {
-    const member = (await memberSession(stack.database.db, 'alpha', sub()))!;
+    const member = (await memberSession(stack.portalDatabase.db, 'alpha', sub()))!;
     return { ...decodeJwt(member.accessToken), ...change };
   }
   const sign = (payload: JWTPayload, { key, kid } = issuerKey) =>
@@ -106,7 +106,7 @@ describe('the access token is verified on every request', () => {
   async function otherMembersToken(userId: string): Promise<string> {
     const other = await loggedIn(userId);
     const account = userId === 'idor-beta' ? betaTwin.accounts['00'] : b.accounts['00'];
-    const token = (await memberSession(stack.database.db, userId === 'idor-beta' ? 'beta' : 'alpha', account))!.accessToken;
+    const token = (await memberSession(stack.portalDatabase.db, userId === 'idor-beta' ? 'beta' : 'alpha', account))!.accessToken;
     await other.context.close();
     return token;
   }
@@ -122,13 +122,13 @@ describe('the access token is verified on every request', () => {
     ['of another union, same card numbers', () => otherMembersToken('idor-beta')],
   ])('a token %s is refused and the member is sent to log in', async (_case, makeToken) => {
     const token = await makeToken();
-    await editMemberSession(stack.database.db, 'alpha', sub(), (m) => { m.accessToken = token; });
+    await editMemberSession(stack.portalDatabase.db, 'alpha', sub(), (m) => { m.accessToken = token; });
     const response = await get(monthPath());
     expect(response.status()).toBe(303);
     expect(response.headers().location).toBe(`/u/alpha/login?returnTo=${encodeURIComponent(`/u/alpha${monthPath()}`)}`);
     expect(await response.text()).not.toContain('甲野');
-    expect(await memberSession(stack.database.db, 'alpha', sub())).toBeUndefined();
-    const [entry] = await listAudit(stack.database.db, 'alpha', { limit: 1 });
+    expect(await memberSession(stack.portalDatabase.db, 'alpha', sub())).toBeUndefined();
+    const [entry] = await listAudit(stack.portalDatabase.db, 'alpha', { limit: 1 });
     expect(entry).toMatchObject({ actor: `member:${sub()}`, action: 'medical.token.rejected', outcome: 'denied' });
 
     // Logging in again (the IdP session is still there) gives a good token back.
@@ -138,19 +138,19 @@ describe('the access token is verified on every request', () => {
 
   test('an expired token is refreshed with the refresh token; a refused refresh sends the member to log in', async () => {
     const expired = await sign(await claims({ exp: past(), iat: past() - 600 }));
-    await editMemberSession(stack.database.db, 'alpha', sub(), (m) => { m.accessToken = expired; });
+    await editMemberSession(stack.portalDatabase.db, 'alpha', sub(), (m) => { m.accessToken = expired; });
     const refreshed = await get(monthPath());
     expect(refreshed.status()).toBe(200);
     expect(await refreshed.text()).toContain('甲野 一郎');
-    const renewed = (await memberSession(stack.database.db, 'alpha', sub()))!;
+    const renewed = (await memberSession(stack.portalDatabase.db, 'alpha', sub()))!;
     expect(renewed.accessToken).not.toBe(expired);
     expect(decodeJwt(renewed.accessToken)).toMatchObject({ aud: 'urn:kenpo-id:portal', bango: '80001', sub: sub() });
 
-    await editMemberSession(stack.database.db, 'alpha', sub(), (m) => { m.accessToken = expired; m.refreshToken = 'not-a-refresh-token'; });
+    await editMemberSession(stack.portalDatabase.db, 'alpha', sub(), (m) => { m.accessToken = expired; m.refreshToken = 'not-a-refresh-token'; });
     const refused = await get(monthPath());
     expect(refused.status()).toBe(303);
     expect(refused.headers().location).toMatch(/^\/u\/alpha\/login\?returnTo=/);
-    expect(await memberSession(stack.database.db, 'alpha', sub())).toBeUndefined();
+    expect(await memberSession(stack.portalDatabase.db, 'alpha', sub())).toBeUndefined();
   });
 });
 
@@ -167,11 +167,12 @@ test('a union requiring MFA: a password-only session is sent back to log in and 
     PORTAL_BASE_URL: url,
     PORTAL_SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
     PORTAL_UNIONS: JSON.stringify([{ slug: 'alpha', name: 'アルファ健康保険組合', issuer: stack.unions.alpha.issuer, ...client, requiredAcr: 'urn:kenpo-id:loa:mfa' }]),
-  }, { databaseUrl: stack.database.url }), stack.database.db);
+    PORTAL_DATABASE_URL: stack.portalDatabase.url,
+  }), stack.portalDatabase.db);
   server.on('request', app);
   const { context, page } = await loggedIn('idor-a0', '/'); // password only at the IdP
   try {
-    expect((await memberSession(stack.database.db, 'alpha', a.accounts['00']))!.acr).toBe('urn:kenpo-id:loa:password');
+    expect((await memberSession(stack.portalDatabase.db, 'alpha', a.accounts['00']))!.acr).toBe('urn:kenpo-id:loa:password');
     // The strict portal asks the IdP for its level; the IdP session is password-only, so it asks for a code first.
     await page.goto(`${url}/u/alpha/medical/`);
     const mail = await stack.mail.next('idor-a0@example.jp', { subject: 'ワンタイムパスワードのお知らせ' });
@@ -183,7 +184,7 @@ test('a union requiring MFA: a password-only session is sent back to log in and 
     // A session below the union's level is sent back to log in, marked as a step-up (no loop: the
     // callback shows a page when the new login is still too weak).
     const mfa = (m: { acr?: string }) => m.acr === 'urn:kenpo-id:loa:mfa';
-    await editMemberSession(stack.database.db, 'alpha', a.accounts['00'], (m) => { m.acr = 'urn:kenpo-id:loa:password'; }, mfa);
+    await editMemberSession(stack.portalDatabase.db, 'alpha', a.accounts['00'], (m) => { m.acr = 'urn:kenpo-id:loa:password'; }, mfa);
     const response = await context.request.get(`${url}/u/alpha/medical/`, { maxRedirects: 0 });
     expect(response.status()).toBe(303);
     expect(response.headers().location).toBe(`/u/alpha/login?returnTo=${encodeURIComponent('/u/alpha/medical/')}&step_up=1`);

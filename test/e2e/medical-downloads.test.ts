@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
-import { listAudit } from '../../idp/audit/audit-log.js';
+import { listAudit } from '../../audit/audit-log.js';
 import { run, tempDir } from '../helpers/cli-tools.js';
 import { createMedicalHousehold, loginAndOpen, selfPaidOf, type MedicalHousehold } from '../helpers/medical.js';
 import type { TestStack } from '../helpers/stack.js';
@@ -62,7 +62,7 @@ test('a member downloads the year as PDF, CSV, the NTA xlsx form and e-Tax XML, 
   expect(run('xmllint', ['--noout', '--schema', schema, tmp.file('notice.xml')]).status).toBe(0);
   tmp.remove();
 
-  const audit = await listAudit(stack.database.db, 'alpha', { limit: 20 });
+  const audit = await listAudit(stack.portalDatabase.db, 'alpha', { limit: 20 });
   expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['medical.download.pdf', 'medical.download.csv', 'medical.download.xlsx', 'medical.download.xml']));
 });
 

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { listAudit } from '../../idp/audit/audit-log.js';
+import { listAudit } from '../../audit/audit-log.js';
 import type { ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { careLabel, yen } from '../../portal/medical/format.js';
 import { currentMonth, monthLabel, slashMonth } from '../../portal/medical/period.js';
@@ -90,7 +90,7 @@ test('a 本人 goes from login to 医療費情報, a month statement, the filter
   await page.close();
 
   // Every view was audited: who, whose household, what, which period.
-  const audit = (await listAudit(stack.database.db, 'alpha', { target: '06130001:500:70001' }))
+  const audit = (await listAudit(stack.portalDatabase.db, 'alpha', { target: '06130001:500:70001' }))
     .filter((e) => e.actor === `member:${household.accounts['00']}`);
   expect(audit.map((e) => e.action).reverse()).toEqual(['medical.view.summary', 'medical.view.month', 'medical.view.search', 'medical.view.year']);
   expect(audit.find((e) => e.action === 'medical.view.month')!.detail).toMatchObject({ period: { from: month, to: month } });

@@ -89,7 +89,7 @@ test('a member who chose English at the IdP gets the portal in English, though t
   const context = await browser.newContext();
   const page = await context.newPage();
   await loginAndOpen(page, stack, 'alpha', 'english-hanako', '/medical/');
-  expect((await memberSession(stack.database.db, 'alpha', household.accounts['01']))!.locale).toBe('en');
+  expect((await memberSession(stack.portalDatabase.db, 'alpha', household.accounts['01']))!.locale).toBe('en');
   expect(await htmlLang(page)).toBe('en');
   await page.getByRole('heading', { name: 'Medical expenses', level: 1 }).waitFor();
 

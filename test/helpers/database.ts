@@ -1,3 +1,5 @@
+import { idpMigrations } from '../../migrations/idp/index.js';
+import { portalMigrations } from '../../migrations/portal/index.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../migrations/scratch-database.js';
 
 /** Which database the suite runs on: `KENPO_TEST_DB=postgres` (CI runs both) or SQLite by default. */
@@ -6,9 +8,14 @@ const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1
 
 export type TestDatabase = ScratchDatabase;
 
-/** A fresh, migrated database of its own for one test file; dropped afterwards. */
+/** A fresh IdP database of its own for one test file; dropped afterwards. */
 export function createTestDatabase(): Promise<TestDatabase> {
-  return createScratchDatabase('kenpo_test', testDatabaseKind === 'postgres' ? adminUrl : undefined);
+  return createScratchDatabase('kenpo_test', idpMigrations, testDatabaseKind === 'postgres' ? adminUrl : undefined);
+}
+
+/** A fresh portal database (the portal's own schema, never the IdP's) for one test file. */
+export function createPortalTestDatabase(): Promise<TestDatabase> {
+  return createScratchDatabase('kenpo_portal_test', portalMigrations, testDatabaseKind === 'postgres' ? adminUrl : undefined);
 }
 
 /**
@@ -16,5 +23,5 @@ export function createTestDatabase(): Promise<TestDatabase> {
  * PostgreSQL (an SQLite file belongs to one process), so the scale-out tests always use it.
  */
 export function createPostgresTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  return createScratchDatabase('kenpo_test', adminUrl, options);
+  return createScratchDatabase('kenpo_test', options.migrate === false ? null : idpMigrations, adminUrl);
 }

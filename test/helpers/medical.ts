@@ -36,7 +36,7 @@ export async function createMedicalHousehold(
     userIds[p.edaban] = p.userId;
   }
   const claims = generateClaims({ insurerNumber: union.insurerNumber, ...card, people }, demoClaimPeriod(new Date()), unionSlug);
-  await importClaims(stack.database.db, unionSlug, claims);
+  await importClaims(stack.portalDatabase.db, unionSlug, claims);
   return { ...card, claims, accounts, userIds };
 }
 

@@ -12,11 +12,11 @@ import type { ClientMetadata } from 'oidc-provider';
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { loadIdpConfig } from '../../idp/config.js';
 import { ProviderRegistry } from '../../idp/oidc/provider-registry.js';
-import { projectRoot } from '../../idp/paths.js';
+import { projectRoot } from '../../project/paths.js';
 import { SecretBox } from '../../idp/security/encryption.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { ENTRY, freePort, ProgramProcess, createIdpCluster, type IdpCluster } from '../../scripts/local-cluster/program-process.js';
-import { createPostgresTestDatabase, createTestDatabase, type TestDatabase } from './database.js';
+import { createPortalTestDatabase, createPostgresTestDatabase, createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
 import type { TestUnion } from './stack.js';
 
@@ -77,7 +77,10 @@ export type ProductionUnion = TestUnion;
 export { freePort, ProgramProcess };
 
 export interface ProductionStack {
+  /** The IdP's database. */
   database: TestDatabase;
+  /** The portal's own database. */
+  portalDatabase: TestDatabase;
   mail: MailCapture;
   /** The first (or only) IdP process. */
   idp: ProgramProcess;
@@ -118,6 +121,7 @@ export interface ProductionStackOptions {
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
   await ensureBuilt();
   const database = await (options.postgres ? createPostgresTestDatabase() : createTestDatabase());
+  const portalDatabase = await createPortalTestDatabase();
   const mail = await startMailCapture();
   const portalUrl = `http://127.0.0.1:${await freePort()}`;
   const idpEnv: Record<string, string> = {
@@ -154,10 +158,10 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const portal = new ProgramProcess('portal', portalUrl, {
     PORTAL_BASE_URL: portalUrl,
     PORTAL_HOST: '127.0.0.1',
-    DATABASE_URL: database.url,
+    PORTAL_DATABASE_URL: portalDatabase.url,
     PORTAL_SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
     PORTAL_UNIONS: JSON.stringify([{
-      slug: u.slug, name: u.name, issuer: union.issuer, clientId: union.portal.clientId, clientSecret: union.portal.clientSecret, ...options.portalUnion,
+      slug: u.slug, name: u.name, issuer: union.issuer, insurerNumber: u.insurerNumber, clientId: union.portal.clientId, clientSecret: union.portal.clientSecret, ...options.portalUnion,
     }]),
     ...options.portalEnv,
   });
@@ -167,11 +171,11 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   } catch (err) {
     await Promise.all([idps.stop(), portal.kill()]);
     await mail.close();
-    await database.drop();
+    await Promise.all([database.drop(), portalDatabase.drop()]);
     throw err;
   }
   return {
-    database, mail, idp: idps.processes[0], idps, portal, idpUrl, portalUrl, union,
+    database, portalDatabase, mail, idp: idps.processes[0], idps, portal, idpUrl, portalUrl, union,
     registerClient: (metadata) => registerClient(registry, u.slug, metadata),
     addUnion: async (other, policy, client) => {
       await saveUnion(database.db, { ...other, settings: policy });
@@ -180,7 +184,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     close: async () => {
       await Promise.all([idps.stop(), portal.stop()]);
       await mail.close();
-      await database.drop();
+      await Promise.all([database.drop(), portalDatabase.drop()]);
     },
   };
 }

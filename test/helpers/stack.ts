@@ -12,7 +12,7 @@ import { saveUnion } from '../../idp/unions/union-repository.js';
 import type { MfaMethod } from '../../idp/unions/policy.js';
 import { createPortal } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createPortalTestDatabase, createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
 
 /** Listens on a free loopback port first, so the app can be built knowing its own URL. */
@@ -32,7 +32,10 @@ export interface TestUnion {
 }
 
 export interface TestStack {
+  /** The IdP's database. */
   database: TestDatabase;
+  /** The portal's own database. */
+  portalDatabase: TestDatabase;
   mail: MailCapture;
   idp: Idp;
   idpUrl: string;
@@ -56,6 +59,7 @@ export async function startStack(
   } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase();
+  const portalDatabase = await createPortalTestDatabase();
   const mail = await startMailCapture();
   // WebAuthn needs a domain (not an IP address) as its RP ID: passkey tests use `localhost`.
   const host = options.host ?? '127.0.0.1';
@@ -95,11 +99,13 @@ export async function startStack(
     PORTAL_BASE_URL: portalListener.url,
     PORTAL_SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
     PORTAL_UNIONS: JSON.stringify(Object.values(unions).map((u) => ({
-      slug: u.slug, name: u.name, issuer: u.issuer, clientId: u.portal.clientId, clientSecret: u.portal.clientSecret, ...options.portalUnion,
+      slug: u.slug, name: u.name, issuer: u.issuer, insurerNumber: u.insurerNumber,
+      clientId: u.portal.clientId, clientSecret: u.portal.clientSecret, ...options.portalUnion,
     }))),
+    PORTAL_DATABASE_URL: portalDatabase.url,
     ...options.env,
-  }, { databaseUrl: database.url });
-  const { app: portal } = createPortal(portalConfig, database.db);
+  });
+  const { app: portal } = createPortal(portalConfig, portalDatabase.db);
   portalListener.server.on('request', portal);
 
   const close = (server: http.Server) => new Promise<void>((resolve) => {
@@ -107,11 +113,11 @@ export async function startStack(
     server.close(() => resolve());
   });
   return {
-    database, mail, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
+    database, portalDatabase, mail, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
     close: async () => {
       await backchannel.stop();
       await Promise.all([close(idpListener.server), close(portalListener.server), mail.close()]);
-      await database.drop();
+      await Promise.all([database.drop(), portalDatabase.drop()]);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { saveUnion } from '../../idp/unions/union-repository.js';
 import { formatClaimsCsv, parseClaimsCsv, type ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { importClaims } from '../../portal/medical/claims-import.js';
 import {
@@ -8,15 +7,14 @@ import { demoClaimPeriod, generateClaims, syntheticHousehold, type DemoHousehold
 import type { HouseholdClaims } from '../../portal/medical/model.js';
 import { loadMedicalSummary } from '../../portal/medical/medical-summary.js';
 import { viewingWindow, yearPeriod } from '../../portal/medical/period.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createPortalTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const UNION = { slug: 'medical', name: 'メディカル健康保険組合', insurerNumber: '06130077' };
 const NOW = new Date();
 let database: TestDatabase;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await saveUnion(database.db, UNION);
+  database = await createPortalTestDatabase();
 });
 afterAll(() => database?.drop());
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { migrateLatest, openDatabase } from '../../migrations/database.js';
-import { migrationSource } from '../../migrations/index.js';
+import { idpMigrations } from '../../migrations/idp/index.js';
 import { createIdpCluster } from '../../scripts/local-cluster/program-process.js';
 import { createPostgresTestDatabase } from '../helpers/database.js';
 import { ensureBuilt } from '../helpers/production-stack.js';
@@ -49,9 +49,9 @@ test('two connection pools migrating an empty database at once (two processes\' 
   const database = await createPostgresTestDatabase({ migrate: false });
   const other = openDatabase(database.url);
   try {
-    const results = await Promise.allSettled([migrateLatest(database.db), migrateLatest(other)]);
+    const results = await Promise.allSettled([migrateLatest(database.db, idpMigrations), migrateLatest(other, idpMigrations)]);
     expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual(['fulfilled', 'fulfilled']);
-    expect((await database.db('knex_migrations').count({ n: '*' }))[0].n).toBe(Object.keys(await migrationSource.getMigrations([])).length);
+    expect((await database.db('knex_migrations').count({ n: '*' }))[0].n).toBe((await idpMigrations.source.getMigrations([])).length);
   } finally {
     await other.destroy();
     await database.drop();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { decodeProtectedHeader } from 'jose';
-import { projectRoot } from '../../idp/paths.js';
+import { projectRoot } from '../../project/paths.js';
 import { webAppClient } from '../../idp/oidc/client-registry.js';
 import { KEY_CHECK_MS } from '../../idp/oidc/provider-registry.js';
 import type { RegisteredClient } from '../../idp/oidc/client-registry.js';

@@ -3,11 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
-import { recordAudit, type AuditEntry } from '../../idp/audit/audit-log.js';
-import { entryHash } from '../../idp/audit/audit-chain.js';
-import { describeChainReport, verifyAuditChain } from '../../idp/audit/audit-verify.js';
+import { recordAudit, type AuditEntry } from '../../audit/audit-log.js';
+import { entryHash } from '../../audit/audit-chain.js';
+import { describeChainReport, verifyAuditChain } from '../../audit/audit-verify.js';
 import { openDatabase, type Database } from '../../migrations/database.js';
-import { migrationSource } from '../../migrations/index.js';
+import { idpMigrations } from '../../migrations/idp/index.js';
+
+const { source: migrationSource } = idpMigrations;
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../helpers/database.js';
 
 /**

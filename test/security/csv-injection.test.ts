@@ -1,4 +1,4 @@
-import { csvField } from '../../portal/exports/csv-text.js';
+import { csvField } from '../../documents/csv-text.js';
 import { statementCsv } from '../../portal/exports/csv.js';
 import { parseCsv } from '../helpers/csv-reader.js';
 import { claim, sampleStatement } from '../helpers/statement-fixture.js';

@@ -163,11 +163,11 @@ describe('medical pages with the union\'s medicalMaxAuthAgeSeconds (300)', () =>
     page = await agent.submit(page, /\/login$/, { loginId: 'life-medical', password: 'life-medical-pass-1' });
     expect(page.url).toBe(portal('/medical/'));
     expect(page.status).toBe(200);
-    const authTime = (await memberSession(db(), 'alpha', accountId))!.authTime!;
+    const authTime = (await memberSession(stack.portalDatabase.db, 'alpha', accountId))!.authTime!;
     expect(Math.abs(authTime - nowSeconds())).toBeLessThan(10);
 
     // Six minutes later (the portal's and the IdP's clocks both): the medical page wants a new login.
-    await editMemberSession(db(), 'alpha', accountId, (m) => { m.authTime = authTime - 360; });
+    await editMemberSession(stack.portalDatabase.db, 'alpha', accountId, (m) => { m.authTime = authTime - 360; });
     await ageSession(accountId, 360);
     const first = await agent.request(portal('/medical/'));
     expect(first.status).toBe(303);
@@ -178,10 +178,10 @@ describe('medical pages with the union\'s medicalMaxAuthAgeSeconds (300)', () =>
     expect(asksForLogin(page)).toBe(true);
     page = await agent.submit(page, /\/login$/, { loginId: 'life-medical', password: 'life-medical-pass-1' });
     expect(page.url).toBe(portal('/medical/'));
-    expect((await memberSession(db(), 'alpha', accountId))!.authTime!).toBeGreaterThanOrEqual(nowSeconds() - 10);
+    expect((await memberSession(stack.portalDatabase.db, 'alpha', accountId))!.authTime!).toBeGreaterThanOrEqual(nowSeconds() - 10);
 
     // Pages that are not medical do not ask.
-    await editMemberSession(db(), 'alpha', accountId, (m) => { m.authTime = nowSeconds() - 3600; });
+    await editMemberSession(stack.portalDatabase.db, 'alpha', accountId, (m) => { m.authTime = nowSeconds() - 3600; });
     expect(signedInAtPortal(await agent.follow(portal('/')))).toBe(true);
   });
 
@@ -189,10 +189,10 @@ describe('medical pages with the union\'s medicalMaxAuthAgeSeconds (300)', () =>
     const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'life-medical2', password: 'life-medical2-pass-1' });
     const agent = new HttpAgent();
     await passwordLogin(agent, portal('/medical/'), 'life-medical2', 'life-medical2-pass-1');
-    await editMemberSession(db(), 'alpha', accountId, (m) => { delete m.authTime; });
+    await editMemberSession(stack.portalDatabase.db, 'alpha', accountId, (m) => { delete m.authTime; });
     const page = await agent.follow(portal('/medical/'));
     expect(page.url).toBe(portal('/medical/'));
     expect(page.status).toBe(200);
-    expect((await memberSession(db(), 'alpha', accountId))!.authTime).toBeDefined();
+    expect((await memberSession(stack.portalDatabase.db, 'alpha', accountId))!.authTime).toBeDefined();
   });
 });

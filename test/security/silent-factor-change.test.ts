@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ParsedMail } from 'mailparser';
 import { findAccount } from '../../idp/accounts/account-repository.js';
-import { listAudit } from '../../idp/audit/audit-log.js';
+import { listAudit } from '../../audit/audit-log.js';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { announceFactorChange } from '../../idp/mfa/factor-notice.js';
 import { findUnion } from '../../idp/unions/union-repository.js';

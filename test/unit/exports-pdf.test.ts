@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { statementPdf } from '../../portal/exports/pdf.js';
-import { PdfFontError } from '../../portal/exports/pdf-font.js';
+import { PdfFontError } from '../../documents/pdf-font.js';
 import { run, tempDir } from '../helpers/cli-tools.js';
 import { longStatement, sampleStatement } from '../helpers/statement-fixture.js';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from '../../idp/paths.js';
+import { projectRoot } from '../../project/paths.js';
 import { ensureBuilt } from '../helpers/production-stack.js';
 
 /** The operator CLIs as an operator runs them (compiled): a missing setting is one line, exit 2, no stack trace. */

@@ -1,6 +1,6 @@
 import { updateAccount } from '../../accounts/account-repository.js';
 import { accountScope, checkUnderLockout } from '../../accounts/lockout.js';
-import { recordAudit } from '../../audit/audit-log.js';
+import { recordAudit } from '../../../audit/audit-log.js';
 import type { RequiredStep } from './step.js';
 
 /** 生年月日の確認: proves the postcard reached the right person. Wrong dates count toward the lockout. */

@@ -3,7 +3,7 @@ import type { Database } from '../../../migrations/database.js';
 import { DEFAULT_LOCALE } from '../../../i18n/locale.js';
 import { findAccountInRequest, updateAccount, type Account } from '../../accounts/account-repository.js';
 import { retireTemporaryCredentials } from '../../accounts/temporary-credentials.js';
-import { recordAudit } from '../../audit/audit-log.js';
+import { recordAudit } from '../../../audit/audit-log.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { composeMail, mailRecipient } from '../../mail/templates.js';
 import { findMember } from '../../members/member-repository.js';

@@ -1,4 +1,4 @@
-import { recordAudit } from '../../audit/audit-log.js';
+import { recordAudit } from '../../../audit/audit-log.js';
 import { currentTerms, hasAccepted, recordAcceptance } from '../../terms/terms-repository.js';
 import type { RequiredStep } from './step.js';
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { migrationSet } from '../database.js';
 import * as initial from './001_initial.js';
 import * as portalMedical from './002_portal_medical.js';
 import * as firstLogin from './003_first_login.js';
@@ -12,11 +13,8 @@ import * as recoveryCooldown from './010_recovery_cooldown.js';
 import * as trustedDevices from './011_trusted_devices.js';
 import * as backchannelOutbox from './012_backchannel_outbox.js';
 import * as signingKeySchedule from './013_signing_key_schedule.js';
+import * as portalTablesMoved from './014_portal_tables_moved.js';
 
-/**
- * Migrations are listed here rather than discovered on disk, so the same list runs from the
- * TypeScript sources (tests), the compiled output (production) and any bundler.
- */
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': initial,
   '002_portal_medical': portalMedical,
@@ -31,10 +29,8 @@ const migrations: Record<string, Knex.Migration> = {
   '011_trusted_devices': trustedDevices,
   '012_backchannel_outbox': backchannelOutbox,
   '013_signing_key_schedule': signingKeySchedule,
+  '014_portal_tables_moved': portalTablesMoved,
 };
 
-export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations).sort(),
-  getMigrationName: (name) => name,
-  getMigration: async (name) => migrations[name],
-};
+/** The IdP's schema; its history keeps knex's default table name from before the portal moved out. */
+export const idpMigrations = migrationSet(migrations, 'knex_migrations', 0x6b656e706f);

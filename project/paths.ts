@@ -15,3 +15,5 @@ function findProjectRoot(start: string): string {
 
 export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = path.join(projectRoot, 'views');
+/** Where the default SQLite files (the IdP's and the portal's, one each) and the demo's mail live. */
+export const dataDir = path.join(projectRoot, 'data');

@@ -1,4 +1,4 @@
-import type { Database } from '../../migrations/database.js';
+import type { Database } from '../migrations/database.js';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './audit-chain.js';
 
 export interface ChainBreak {

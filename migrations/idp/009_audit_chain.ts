@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { entryHash, GENESIS_HASH } from '../idp/audit/audit-chain.js';
+import { entryHash, GENESIS_HASH } from '../../audit/audit-chain.js';
 
 /**
  * A tamper-evident audit log (issue 11):

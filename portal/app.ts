@@ -17,6 +17,8 @@ import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { backchannelLogoutHandler } from './backchannel-logout.js';
 import { memberOf } from './session.js';
+import { portalAdminRouter } from './admin/admin-api.js';
+import { auditAdmin } from './admin/audit-admin.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -80,9 +82,11 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
     next();
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
-  union.use(authRoutes(rps, config.baseUrl, db));
+  const verifier = new PortalTokenVerifier(keys);
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
+  union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
-  union.use('/medical', medicalRoutes({ db, rps, verifier: new PortalTokenVerifier(keys) }));
+  union.use('/medical', medicalRoutes({ db, rps, verifier }));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

@@ -35,7 +35,11 @@ export function webAppClient(options: {
   };
 }
 
-/** A union administrator's machine client for the admin API (client credentials only). */
+/**
+ * A union administrator's machine client for the admin APIs (client credentials only): the IdP's
+ * (scope `admin`, the default resource) and the portal's (scope `portal-admin` with
+ * resource=urn:kenpo-id:portal-admin).
+ */
 export function adminClient(name: string): ClientMetadata {
   return {
     client_id: '',
@@ -43,8 +47,8 @@ export function adminClient(name: string): ClientMetadata {
     redirect_uris: [],
     grant_types: ['client_credentials'],
     response_types: [],
-    scope: 'admin',
-    [RESOURCE_METADATA]: [RESOURCES.admin],
+    scope: 'admin portal-admin',
+    [RESOURCE_METADATA]: [RESOURCES.admin, RESOURCES.portalAdmin],
   };
 }
 

@@ -42,7 +42,7 @@ export function providerConfiguration(union: Union, keys: Configuration['jwks'],
     jwks: keys,
     cookies: { keys: config.cookieKeys, long: cookie, short: cookie },
 
-    scopes: ['openid', 'offline_access', 'profile', 'email', 'medical', 'admin'],
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'medical', 'admin', 'portal-admin'],
     claims: {
       // How the member authenticated travels with every ID token (relying parties decide on it).
       openid: ['sub', 'acr', 'amr'],

@@ -9,6 +9,8 @@ export const RESOURCES = {
   portal: 'urn:kenpo-id:portal',
   /** The union administrators' API on the IdP: opaque tokens looked up by the IdP. */
   admin: 'urn:kenpo-id:admin',
+  /** The union administrators' API on the portal (notices, MY mail…): JWT access tokens the portal verifies. */
+  portalAdmin: 'urn:kenpo-id:portal-admin',
 } as const;
 
 const SERVERS: Record<string, ResourceServer> = {
@@ -24,6 +26,13 @@ const SERVERS: Record<string, ResourceServer> = {
     audience: RESOURCES.admin,
     accessTokenTTL: 10 * 60,
     accessTokenFormat: 'opaque',
+  },
+  [RESOURCES.portalAdmin]: {
+    scope: 'portal-admin',
+    audience: RESOURCES.portalAdmin,
+    accessTokenTTL: 10 * 60,
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: 'RS256' } },
   },
 };
 

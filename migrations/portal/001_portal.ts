@@ -42,7 +42,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('first_login_at').notNullable();
     t.bigInteger('last_login_at').notNullable();
     t.primary(['union_slug', 'sub']);
-    t.index(['union_slug', 'insurer_number', 'kigo', 'bango', 'edaban'], 'portal_members_card_idx');
+    t.index(['union_slug', 'kigo', 'bango', 'edaban'], 'portal_members_card_idx');
   });
 
   await knex.schema.createTable('medical_households', (t) => {

@@ -134,4 +134,36 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'filter.monthOutOfWindow': (p) => `Please choose a month of treatment between ${monthLabel(p.from)} and ${monthLabel(p.to)}.`,
   'filter.yearOutOfWindow': (p) => `Please choose a year of treatment between ${p.from} and ${p.to}.`,
   'filter.downloadYear': (p) => `Please choose a year to download between ${p.from} and ${p.to}.`,
+
+  // ── admin ──
+  'admin.error.unauthorized': 'A Bearer access token is required.',
+  'admin.error.invalidToken': 'The access token is invalid or expired.',
+  'admin.error.insufficientScope': 'The access token lacks the portal-admin scope.',
+  'admin.error.unavailable': 'The issuer\'s signing keys cannot be fetched right now; please try again shortly.',
+  'admin.error.internal': 'An internal error occurred.',
+  'admin.error.validation': 'The request has invalid fields; see details.',
+  'admin.error.tooLarge': 'The request body is too large.',
+  'admin.error.expectedJson': 'Expected application/json.',
+  'admin.error.invalidJson': 'The request body is not valid JSON.',
+  'admin.error.notFound': 'Not found.',
+  'admin.field.required': 'is required',
+  'admin.field.tooLong': (p) => `must be at most ${p.maximum} characters`,
+  'admin.field.tooShort': (p) => `must be at least ${p.minimum}`,
+  'admin.field.tooBig': (p) => `must be at most ${p.maximum}`,
+  'admin.field.wrongType': (p) => `must be of type ${p.expected}`,
+  'admin.field.notOneOf': (p) => `must be one of: ${p.values}`,
+  'admin.field.unknownKeys': (p) => `unknown fields: ${p.keys}`,
+  'admin.field.invalid': 'is invalid',
+
+  // ── notices ──
+
+  // ── mymail ──
+
+  // ── profile ──
+
+  // ── notifications ──
+
+  // ── help ──
+
+  // ── home ──
 };

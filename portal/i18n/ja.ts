@@ -132,6 +132,38 @@ export const ja = {
   'filter.monthOutOfWindow': (p: { from: string; to: string }) => `診療年月は${monthLabel(p.from)}から${monthLabel(p.to)}までの範囲で指定してください。`,
   'filter.yearOutOfWindow': (p: { from: number; to: number }) => `診療年は${p.from}年から${p.to}年までの範囲で指定してください。`,
   'filter.downloadYear': (p: { from: number; to: number }) => `ダウンロードする年を${p.from}年から${p.to}年までの範囲で選んでください。`,
+
+  // ── admin: the portal admin API's errors (English by default; Accept-Language: ja) ──
+  'admin.error.unauthorized': 'Bearer アクセストークンが必要です。',
+  'admin.error.invalidToken': 'アクセストークンが無効か、有効期限が切れています。',
+  'admin.error.insufficientScope': 'アクセストークンに portal-admin スコープがありません。',
+  'admin.error.unavailable': '発行者の署名鍵を取得できません。しばらくしてからもう一度お試しください。',
+  'admin.error.internal': '内部エラーが発生しました。',
+  'admin.error.validation': '入力に誤りがあります。details を確認してください。',
+  'admin.error.tooLarge': 'リクエストの本文が大きすぎます。',
+  'admin.error.expectedJson': 'application/json で送信してください。',
+  'admin.error.invalidJson': 'リクエストの本文が JSON として正しくありません。',
+  'admin.error.notFound': '見つかりません。',
+  'admin.field.required': '必須です',
+  'admin.field.tooLong': (p: { maximum: number }) => `${p.maximum}文字以内にしてください`,
+  'admin.field.tooShort': (p: { minimum: number }) => `${p.minimum}以上にしてください`,
+  'admin.field.tooBig': (p: { maximum: number }) => `${p.maximum}以下にしてください`,
+  'admin.field.wrongType': (p: { expected: string }) => `${p.expected} 型にしてください`,
+  'admin.field.notOneOf': (p: { values: string }) => `次のいずれかにしてください: ${p.values}`,
+  'admin.field.unknownKeys': (p: { keys: string }) => `不明な項目です: ${p.keys}`,
+  'admin.field.invalid': '正しくありません',
+
+  // ── notices ──
+
+  // ── mymail ──
+
+  // ── profile ──
+
+  // ── notifications ──
+
+  // ── help ──
+
+  // ── home ──
 } satisfies Record<string, Message>;
 
 export type PortalCatalogue = typeof ja;

@@ -23,6 +23,13 @@ export class AccessTokenRejected extends Error {
   }
 }
 
+/** A good token without the scope asked for (an API answers 403 to it rather than 401). */
+export class MissingScope extends AccessTokenRejected {
+  constructor(scope: string) {
+    super('invalid', `token lacks the ${scope} scope`);
+  }
+}
+
 function householdOf(payload: JWTPayload): HouseholdClaims | undefined {
   const { insurer_number: insurer, kigo, bango, edaban, relation } = payload;
   const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 32;
@@ -57,20 +64,26 @@ export class PortalTokenVerifier {
   }
 
   async verify(union: PortalUnion, token: string): Promise<MedicalAccess> {
+    const payload = await this.verifyFor(union, token, { audience: PORTAL_RESOURCE, scope: MEDICAL_SCOPE, requiredClaims: ['sub'] });
+    if (payload.client_id !== union.clientId) throw new AccessTokenRejected('invalid', 'token issued to another client');
+    const household = householdOf(payload);
+    if (!household) throw new AccessTokenRejected('invalid', 'token lacks the household claims');
+    return { sub: payload.sub!, household };
+  }
+
+  /** Any RFC 9068 access token of the union's issuer for `audience` that carries `scope`. */
+  async verifyFor(union: PortalUnion, token: string, expect: { audience: string; scope: string; requiredClaims?: string[] }): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, await this.keySet(union), {
         issuer: union.issuer,
-        audience: PORTAL_RESOURCE,
+        audience: expect.audience,
         algorithms: ['RS256'],
         typ: 'at+jwt',
-        requiredClaims: ['exp', 'sub', 'scope', 'client_id'],
+        requiredClaims: ['exp', 'scope', 'client_id', ...(expect.requiredClaims ?? [])],
       });
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      if (!scopes.includes(MEDICAL_SCOPE)) throw new AccessTokenRejected('invalid', 'token lacks the medical scope');
-      if (payload.client_id !== union.clientId) throw new AccessTokenRejected('invalid', 'token issued to another client');
-      const household = householdOf(payload);
-      if (!household) throw new AccessTokenRejected('invalid', 'token lacks the household claims');
-      return { sub: payload.sub!, household };
+      if (!scopes.includes(expect.scope)) throw new MissingScope(expect.scope);
+      return payload;
     } catch (err) {
       throw classify(err);
     }

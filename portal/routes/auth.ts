@@ -9,6 +9,8 @@ import { localize } from '../http/language.js';
 import { chosenLocale, type PortalKey } from '../i18n/text.js';
 import { localeClaim, memberOf, regenerate } from '../session.js';
 import { recordLogin } from '../session-logins.js';
+import type { PortalTokenVerifier } from '../medical/access-token.js';
+import { recordMemberLogin } from '../members/portal-members.js';
 
 /** Only paths inside the union's portal may be returned to after login (no open redirect). */
 function safeReturnTo(slug: string, value: unknown): string {
@@ -21,7 +23,7 @@ const loginDenied = (description: string | undefined): PortalKey =>
   (description === 'the member declined the terms' ? 'auth.deniedTerms' : 'auth.denied');
 
 /** Login by authorization code + PKCE + state + nonce; logout through the issuer's end-session endpoint. */
-export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): Router {
+export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database, verifier: PortalTokenVerifier): Router {
   const router = Router({ mergeParams: true });
   const union = (req: Request) => req.res!.locals.union as PortalUnion;
   const callbackUrl = (u: PortalUnion) => `${baseUrl}/u/${u.slug}/callback`;
@@ -89,6 +91,13 @@ export function authRoutes(rps: RelyingParties, baseUrl: string, db: Database): 
     if (typeof claims.sid === 'string') {
       await recordLogin(db, { slug: u.slug, idpSid: claims.sid, portalSid: req.session.id, sub: claims.sub });
     }
+    await recordMemberLogin(db, {
+      unionSlug: u.slug, sub: claims.sub, name: typeof claims.name === 'string' ? claims.name : '',
+      email: claims.email_verified === true && typeof claims.email === 'string' ? claims.email : undefined,
+      locale: localeClaim(claims),
+      // The card only from a token that verifies; the medical pages check it again on every request.
+      household: await verifier.verify(u, tokens.access_token).then((access) => access.household, () => undefined),
+    });
     req.session.members = {
       ...req.session.members,
       [u.slug]: {

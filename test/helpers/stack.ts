@@ -152,16 +152,20 @@ export async function createMemberWithLogin(
 }
 
 /** An admin API access token for the union, from its token endpoint by client credentials. */
-export async function adminToken(union: TestUnion): Promise<string> {
+export async function adminToken(union: Pick<TestUnion, 'issuer' | 'admin'>, params: Record<string, string> = { scope: 'admin' }): Promise<string> {
   const response = await fetch(`${union.issuer}/token`, {
     method: 'POST',
     headers: {
       authorization: `Basic ${Buffer.from(`${union.admin.clientId}:${union.admin.clientSecret}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin' }),
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...params }),
   });
   const body = await response.json() as { access_token?: string };
   if (!body.access_token) throw new Error(`no admin token: ${JSON.stringify(body)}`);
   return body.access_token;
 }
+
+/** A portal admin API access token (a JWT the portal verifies) from the union's issuer. */
+export const portalAdminToken = (union: Pick<TestUnion, 'issuer' | 'admin'>): Promise<string> =>
+  adminToken(union, { scope: 'portal-admin', resource: 'urn:kenpo-id:portal-admin' });

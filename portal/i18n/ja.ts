@@ -132,6 +132,13 @@ export const ja = {
   'filter.monthOutOfWindow': (p: { from: string; to: string }) => `診療年月は${monthLabel(p.from)}から${monthLabel(p.to)}までの範囲で指定してください。`,
   'filter.yearOutOfWindow': (p: { from: number; to: number }) => `診療年は${p.from}年から${p.to}年までの範囲で指定してください。`,
   'filter.downloadYear': (p: { from: number; to: number }) => `ダウンロードする年を${p.from}年から${p.to}年までの範囲で選んでください。`,
+
+  // ── profile: the member's avatar (portal/profile/avatar-image.ts refuses with these codes) ──
+  'profile.avatar.refused.too-large': '画像のサイズは5MBまでです。',
+  'profile.avatar.refused.not-an-image': '画像として読み込めませんでした。JPEG、PNG、WebP 形式の画像を選んでください。',
+  'profile.avatar.refused.unsupported-type': 'この形式の画像は使えません。JPEG、PNG、WebP 形式の画像を選んでください。',
+  'profile.avatar.refused.too-many-pixels': '画像の画素数が多すぎます（4,000万画素まで）。縮小してからもう一度お試しください。',
+  'profile.avatar.refused.bad-crop': '切り抜く範囲が画像からはみ出しています。範囲を選び直してください。',
 } satisfies Record<string, Message>;
 
 export type PortalCatalogue = typeof ja;

@@ -160,6 +160,11 @@ export const en: CatalogueOf<PortalCatalogue> = {
   // ── mymail ──
 
   // ── profile ──
+  'profile.avatar.refused.too-large': 'The image must be 5 MB or smaller.',
+  'profile.avatar.refused.not-an-image': 'This file could not be read as an image. Please choose a JPEG, PNG or WebP image.',
+  'profile.avatar.refused.unsupported-type': 'This image format is not supported. Please choose a JPEG, PNG or WebP image.',
+  'profile.avatar.refused.too-many-pixels': 'The image has too many pixels (40 megapixels at most). Please make it smaller and try again.',
+  'profile.avatar.refused.bad-crop': 'The area to crop goes outside the image. Please choose it again.',
 
   // ── notifications ──
 

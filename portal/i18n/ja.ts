@@ -158,6 +158,11 @@ export const ja = {
   // ── mymail ──
 
   // ── profile ──
+  'profile.avatar.refused.too-large': '画像のサイズは5MBまでです。',
+  'profile.avatar.refused.not-an-image': '画像として読み込めませんでした。JPEG、PNG、WebP 形式の画像を選んでください。',
+  'profile.avatar.refused.unsupported-type': 'この形式の画像は使えません。JPEG、PNG、WebP 形式の画像を選んでください。',
+  'profile.avatar.refused.too-many-pixels': '画像の画素数が多すぎます（4,000万画素まで）。縮小してからもう一度お試しください。',
+  'profile.avatar.refused.bad-crop': '切り抜く範囲が画像からはみ出しています。範囲を選び直してください。',
 
   // ── notifications ──
 

@@ -17,6 +17,8 @@ import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { backchannelLogoutHandler } from './backchannel-logout.js';
 import { memberOf } from './session.js';
+import { headerBadges } from './http/header-badges.js';
+import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
 
@@ -84,6 +86,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
   const verifier = new PortalTokenVerifier(keys);
   union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
+  union.use(loadPortalMember(db), headerBadges(db, []));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
   union.use('/medical', medicalRoutes({ db, rps, verifier }));

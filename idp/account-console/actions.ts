@@ -9,7 +9,7 @@ import { changeUserId } from '../accounts/user-id-change.js';
 import { consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, type LinkStatus } from '../accounts/one-time-links.js';
 import { hashPassword } from '../accounts/password-hasher.js';
 import { recordAudit } from '../../audit/audit-log.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { composeMail, mailRecipient } from '../mail/templates.js';
 import { idpText, type IdpSaid, type IdpText } from '../i18n/text.js';
 import { findMember } from '../members/member-repository.js';

@@ -1,7 +1,7 @@
 import type { Database } from '../../migrations/database.js';
 import type { Locale } from '../../i18n/locale.js';
 import { idpText } from '../i18n/text.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { composeMail, mailRecipient } from '../mail/templates.js';
 import { runDetached } from '../recovery/detached.js';
 import type { Union } from '../unions/union-repository.js';

@@ -3,7 +3,7 @@ import type { Locale } from '../../i18n/locale.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { Union } from '../unions/union-repository.js';
 import { normalizeLoginId, replacePasswordHash, type AccountRow } from './account-repository.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import { announceLock } from './lock-notice.js';
 import { accountScope, checkUnderLockout } from './lockout.js';
 import { failureDelayMs, loginAttemptWait, sleep } from './login-throttle.js';

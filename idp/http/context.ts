@@ -1,7 +1,7 @@
 import type { RouterContext } from '@koa/router';
 import type { Database } from '../../migrations/database.js';
 import type { LocaleState } from '../i18n/text.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import type { UnionIssuer } from '../oidc/provider-registry.js';
 
 /** What the union dispatcher puts on every request under `/u/<slug>`. */

@@ -4,7 +4,7 @@ import { DEFAULT_LOCALE, supportedLocale, type Locale } from '../../i18n/locale.
 import { idpText, type IdpSaid } from '../i18n/text.js';
 import { viewsDir } from '../../project/paths.js';
 import type { Union } from '../unions/union-repository.js';
-import type { OutgoingMail } from './mailer.js';
+import type { OutgoingMail } from '../../mail/mailer.js';
 
 type Sender = keyof Union['policy']['mail'];
 

@@ -2,7 +2,7 @@ import type { Database } from '../../migrations/database.js';
 import type { Locale } from '../../i18n/locale.js';
 import type { IdpSaid } from '../i18n/text.js';
 import type { Account } from '../accounts/account-repository.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import type { Member } from '../members/member-repository.js';
 import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';

@@ -3,7 +3,7 @@ import type { Account } from '../accounts/account-repository.js';
 import { deviceParts } from '../accounts/device-name.js';
 import { createLink } from '../accounts/one-time-links.js';
 import { recordAudit } from '../../audit/audit-log.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import type { Locale } from '../../i18n/locale.js';
 import { idpText, type IdpText } from '../i18n/text.js';
 import { composeMail, mailRecipient } from '../mail/templates.js';

@@ -3,7 +3,7 @@ import type { Database } from '../../migrations/database.js';
 import { inspectLink, type LinkPurpose, type LinkStatus } from '../accounts/one-time-links.js';
 import { recordAudit, type AuditEntry } from '../../audit/audit-log.js';
 import { clientIp, type UnionContext } from '../http/context.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { Mailer } from '../../mail/mailer.js';
 import type { Locale } from '../../i18n/locale.js';
 import { localeOf, type IdpSaid } from '../i18n/text.js';
 import { composeMail, mailRecipient } from '../mail/templates.js';

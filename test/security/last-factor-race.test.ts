@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { findAccount } from '../../idp/accounts/account-repository.js';
 import { removeFactor, type ConsoleDeps } from '../../idp/account-console/actions.js';
-import { createMailer } from '../../idp/mail/mailer.js';
+import { createMailer } from '../../mail/mailer.js';
 import { addCredential, listCredentials } from '../../idp/mfa/credentials.js';
 import type { Database } from '../../migrations/database.js';
 import { testDatabaseKind } from '../helpers/database.js';

@@ -35,6 +35,7 @@ const FORBIDDEN: Record<string, string[]> = {
   project: ['idp', 'portal', 'migrations/idp', 'migrations/portal'],
   i18n: ['idp', 'portal', 'migrations/idp', 'migrations/portal'],
   net: ['idp', 'portal', 'migrations/idp', 'migrations/portal'],
+  mail: ['idp', 'portal', 'migrations/idp', 'migrations/portal'],
 };
 
 test.each(Object.entries(FORBIDDEN))('nothing under %s/ imports from %j', (dir, forbidden) => {

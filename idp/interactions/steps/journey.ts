@@ -4,7 +4,7 @@ import { DEFAULT_LOCALE } from '../../../i18n/locale.js';
 import { findAccountInRequest, updateAccount, type Account } from '../../accounts/account-repository.js';
 import { retireTemporaryCredentials } from '../../accounts/temporary-credentials.js';
 import { recordAudit } from '../../../audit/audit-log.js';
-import type { Mailer } from '../../mail/mailer.js';
+import type { Mailer } from '../../../mail/mailer.js';
 import { composeMail, mailRecipient } from '../../mail/templates.js';
 import { findMember } from '../../members/member-repository.js';
 import { loginProof, mfaStateOf } from '../../mfa/login-proof.js';

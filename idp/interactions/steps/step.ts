@@ -1,7 +1,7 @@
 import type { Database } from '../../../migrations/database.js';
 import type { Locale } from '../../../i18n/locale.js';
 import type { Account } from '../../accounts/account-repository.js';
-import type { Mailer } from '../../mail/mailer.js';
+import type { Mailer } from '../../../mail/mailer.js';
 import type { Member } from '../../members/member-repository.js';
 import type { FirstLoginStep } from '../../unions/policy.js';
 import type { Union } from '../../unions/union-repository.js';

@@ -1,8 +1,9 @@
+import type { Knex } from 'knex';
 import type { Database } from '../../migrations/database.js';
 import type { Relation } from './model.js';
 import type { CareCategory, Claim, HouseholdClaims, Statement } from './model.js';
 import type { Period } from './period.js';
-import type { MonthTotal } from './totals.js';
+import type { MonthTotal, PatientYearTotal } from './totals.js';
 
 /**
  * Medical data is 要配慮個人情報 (special-care-required personal information, APPI art. 2(3)):
@@ -54,6 +55,12 @@ function scopedClaims(db: Database, scope: ClaimScope) {
   return query;
 }
 
+/** Joins each claim to its patient (for the name). */
+function claimPatient(this: Knex.JoinClause) {
+  this.on('medical_patients.household_id', '=', 'medical_claims.household_id')
+    .andOn('medical_patients.edaban', '=', 'medical_claims.edaban');
+}
+
 /** The patients the viewer may filter by (a 家族: only themself). */
 export async function listPatients(db: Database, scope: ClaimScope): Promise<Patient[]> {
   const query = db('medical_patients').where({ household_id: scope.householdId }).orderBy('edaban');
@@ -69,6 +76,20 @@ export async function monthlyTotals(db: Database, scope: ClaimScope, period: Per
     .groupBy('service_month').orderBy('service_month')
     .select({ month: 'service_month' }).sum({ self_paid: 'self_paid' });
   return rows.map((r) => ({ month: r.month, selfPaid: Number(r.self_paid) }));
+}
+
+/** 受診者別の年間合計: each patient's 自己負担額 per year of 診療年月 within the period, newest year first. */
+export async function patientYearTotals(db: Database, scope: ClaimScope, period: Period): Promise<PatientYearTotal[]> {
+  // service_month is `YYYY-MM`: its first four characters are the year (substr means the same on SQLite and PostgreSQL).
+  const year = db.raw('substr(medical_claims.service_month, 1, 4)');
+  const rows: { year: string; edaban: string; name: string; self_paid: number | string }[] = await scopedClaims(db, scope)
+    .join('medical_patients', claimPatient)
+    .whereBetween('medical_claims.service_month', [period.from, period.to])
+    .groupBy(year).groupBy('medical_claims.edaban', 'medical_patients.name') // knex reads no column after a raw one
+    .orderBy([{ column: 'year', order: 'desc' }, { column: 'medical_claims.edaban' }])
+    .select(db.raw('? as year', [year]), 'medical_claims.edaban', 'medical_patients.name')
+    .sum({ self_paid: 'medical_claims.self_paid' });
+  return rows.map((r) => ({ year: Number(r.year), edaban: r.edaban, name: r.name, selfPaid: Number(r.self_paid) }));
 }
 
 /** The newest 診療年月 with claims in the period, and its 自己負担額. */
@@ -90,10 +111,7 @@ export async function selfPaidTotal(db: Database, scope: ClaimScope, period: Per
 /** The claim rows of the period, by month, then patient, then import order. */
 export async function listClaims(db: Database, scope: ClaimScope, period: Period): Promise<Claim[]> {
   const rows: ClaimRow[] = await scopedClaims(db, scope)
-    .join('medical_patients', function joinPatient() {
-      this.on('medical_patients.household_id', '=', 'medical_claims.household_id')
-        .andOn('medical_patients.edaban', '=', 'medical_claims.edaban');
-    })
+    .join('medical_patients', claimPatient)
     .whereBetween('medical_claims.service_month', [period.from, period.to])
     .orderBy([{ column: 'medical_claims.service_month' }, { column: 'medical_claims.edaban' }, { column: 'medical_claims.id' }])
     .select('medical_claims.service_month', 'medical_claims.edaban', 'medical_patients.name as patient_name',

@@ -14,6 +14,8 @@ export const careLabel = (claim: Pick<Claim, 'category' | 'days'>): string =>
 /** The helpers statement views use, passed to templates as `fmt`: in the page's language. */
 export const viewFormat = ({ t }: PortalText) => ({
   yen: (amount: number) => t('medical.yen', { amount }),
+  /** `15,000`, as a chart's axis marks amounts (its unit said once). */
+  number: (amount: number) => YEN.format(amount),
   careLabel: (claim: Pick<Claim, 'category' | 'days'>) => t('medical.care', { category: claim.category, days: claim.days }),
   monthLabel: (month: string) => t('medical.month', { month }),
   slashMonth,

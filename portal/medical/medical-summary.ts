@@ -1,6 +1,7 @@
 import type { Database } from '../../migrations/database.js';
-import { findClaimScope, latestMonthTotal, listPatients, monthlyTotals, type Patient } from './claims-repository.js';
+import { findClaimScope, latestMonthTotal, listPatients, monthlyTotals, patientYearTotals, type Patient } from './claims-repository.js';
 import type { HouseholdClaims } from './model.js';
+import { monthlyChart, type MonthlyChart } from './monthly-chart.js';
 import { viewingWindow, yearOf, type Period } from './period.js';
 import { yearTotals, type MonthTotal, type YearTotal } from './totals.js';
 
@@ -11,19 +12,24 @@ export interface MedicalSummary {
   latest?: MonthTotal;
   /** 今年の自己負担総額 */
   thisYear: { year: number; selfPaid: number };
-  /** This year and the four before, newest first, each with its months. */
+  /** The twelve months up to the window's newest, as a bar chart. */
+  chart: MonthlyChart;
+  /** This year and the four before, newest first, each with its months and its patients' totals. */
   years: YearTotal[];
 }
 
 export async function loadMedicalSummary(db: Database, unionSlug: string, household: HouseholdClaims, now: Date): Promise<MedicalSummary> {
   const window = viewingWindow(now);
   const scope = await findClaimScope(db, unionSlug, household);
-  const [months, latest] = scope
-    ? await Promise.all([monthlyTotals(db, scope, window), latestMonthTotal(db, scope, window)])
-    : [[], undefined];
-  const years = yearTotals(months, window.years);
+  const [months, latest, byPatient] = scope
+    ? await Promise.all([monthlyTotals(db, scope, window), latestMonthTotal(db, scope, window), patientYearTotals(db, scope, window)])
+    : [[], undefined, []];
+  const years = yearTotals(months, window.years, byPatient);
   const thisYear = years.find((y) => y.year === yearOf(window.to))!;
-  return { window: { from: window.from, to: window.to }, latest, thisYear: { year: thisYear.year, selfPaid: thisYear.selfPaid }, years };
+  return {
+    window: { from: window.from, to: window.to }, latest, thisYear: { year: thisYear.year, selfPaid: thisYear.selfPaid },
+    chart: monthlyChart(months, window.to), years,
+  };
 }
 
 /** The patients a viewer may pick in the filter (本人: the household, 家族: themself). */

@@ -26,17 +26,34 @@ export interface MonthTotal {
   selfPaid: number;
 }
 
+/** 受診者別の年間合計: one patient's 自己負担額 over one year of 診療年月. */
+export interface PatientYearTotal {
+  year: number;
+  edaban: string;
+  name: string;
+  selfPaid: number;
+}
+
+export type PatientTotal = Omit<PatientYearTotal, 'year'>;
+
 export interface YearTotal {
   year: number;
   selfPaid: number;
   /** Months with claims only, oldest first. */
   months: MonthTotal[];
+  /** Patients with claims in the year, by 枝番. */
+  patients: PatientTotal[];
 }
 
-/** Groups month totals into the given years (newest first, as listed); a year without claims totals 0. */
-export function yearTotals(months: readonly MonthTotal[], years: readonly number[]): YearTotal[] {
+/**
+ * Groups month totals (and patients' year totals) into the given years (newest first, as listed);
+ * a year without claims totals 0.
+ */
+export function yearTotals(months: readonly MonthTotal[], years: readonly number[], byPatient: readonly PatientYearTotal[] = []): YearTotal[] {
   return years.map((year) => {
     const inYear = months.filter((m) => yearOf(m.month) === year).sort((a, b) => a.month.localeCompare(b.month));
-    return { year, selfPaid: inYear.reduce((sum, m) => sum + m.selfPaid, 0), months: inYear };
+    const patients = byPatient.filter((p) => p.year === year).sort((a, b) => a.edaban.localeCompare(b.edaban))
+      .map(({ edaban, name, selfPaid }) => ({ edaban, name, selfPaid }));
+    return { year, selfPaid: inYear.reduce((sum, m) => sum + m.selfPaid, 0), months: inYear, patients };
   });
 }

@@ -61,6 +61,11 @@ test('a 家族 sees only their own claims, whatever the URL or parameters say', 
     expect(new Set(await patientsShown(page))).not.toContain('甲野 一郎');
     expect(await page.content()).not.toContain('乙川');
   }
+
+  // The summary's per-patient year totals name only themself.
+  await page.goto(`${stack.portalUrl}/u/alpha/medical/`);
+  expect(new Set(await page.locator('table.patient-totals tbody th').allTextContents())).toEqual(new Set(['甲野 花子']));
+  expect(await page.content()).not.toContain('甲野 一郎');
   await context.close();
 });
 

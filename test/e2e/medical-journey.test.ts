@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { listAudit } from '../../audit/audit-log.js';
 import type { ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { careLabel, yen } from '../../portal/medical/format.js';
-import { currentMonth, monthLabel, slashMonth } from '../../portal/medical/period.js';
+import { addMonths, currentMonth, monthLabel, slashMonth } from '../../portal/medical/period.js';
 import { createMedicalHousehold, loginAndOpen, selfPaidOf, type MedicalHousehold } from '../helpers/medical.js';
 import { createMemberWithLogin, type TestStack } from '../helpers/stack.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
@@ -47,11 +47,31 @@ test('a 本人 goes from login to 医療費情報, a month statement, the filter
   expect(await textOf(page, '最新の自己負担総額')).toContain(`${monthLabel(latest)}診療分`);
   expect(await textOf(page, '今年の自己負担総額')).toContain(yen(selfPaidOf(claims, (c) => c.serviceMonth.startsWith(thisYear))));
 
-  // Past years: each a <details> with the year's total; opening it lists months linking to their statements.
+  // The twelve months up to this one as a bar chart (months without claims as 0), its numbers also a table.
+  const chartMonths = Array.from({ length: 12 }, (_, i) => addMonths(currentMonth(new Date()), i - 11));
+  const amounts = chartMonths.map((m) => selfPaidOf(claims, (c) => c.serviceMonth === m));
+  const chart = page.getByRole('region', { name: '直近12か月の自己負担額' });
+  const range = `${monthLabel(chartMonths[0])}〜${monthLabel(chartMonths[11])}`;
+  expect(await chart.getByRole('img', { name: `月ごとの自己負担額（${range}）` }).count()).toBe(1);
+  const table = chart.getByRole('table', { name: `月ごとの自己負担額（${range}）` });
+  const cells = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent!.trim())));
+  expect(cells).toEqual(chartMonths.map((m, i) => [monthLabel(m), yen(amounts[i])]));
+  const bars = await chart.locator('svg rect').evaluateAll((rects) =>
+    rects.map((r) => ({ label: r.querySelector('title')!.textContent, height: Number(r.getAttribute('height')) })));
+  expect(bars.map((b) => b.label)).toEqual(cells.map(([month, amount]) => `${month}：${amount}`));
+  const tallest = Math.max(...amounts);
+  bars.forEach((bar, i) => expect(bar.height / bars[amounts.indexOf(tallest)].height).toBeCloseTo(amounts[i] / tallest, 2));
+
+  // Past years: each a <details> with the year's total; opening it lists months linking to their statements
+  // and each patient's total for the year.
   const year = page.locator('details.year', { hasText: `${lastYear}年` });
   expect(await year.locator('summary').innerText()).toContain(yen(selfPaidOf(claims, (c) => c.serviceMonth.startsWith(lastYear))));
   const month = months.find((m) => m.startsWith(lastYear))!;
   await year.locator('summary').click();
+  const byPatient = year.getByRole('table', { name: `${lastYear}年の受診者別の自己負担額` });
+  expect(await byPatient.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent!.trim()))))
+    .toEqual(Object.entries(NAMES).filter(([edaban]) => claims.some((c) => c.patientEdaban === edaban && c.serviceMonth.startsWith(lastYear)))
+      .map(([edaban, name]) => [name, yen(selfPaidOf(claims, (c) => c.patientEdaban === edaban && c.serviceMonth.startsWith(lastYear)))]));
   await year.getByRole('link', { name: `${monthLabel(month)}の医療費明細` }).click();
 
   await page.getByRole('heading', { name: `${monthLabel(month)}の医療費明細`, level: 1 }).waitFor();

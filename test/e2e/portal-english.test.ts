@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { en as idpEnglish } from '../../idp/i18n/en.js';
-import { viewingWindow } from '../../portal/medical/period.js';
+import { addMonths, viewingWindow } from '../../portal/medical/period.js';
 import { useStackAndBrowser } from '../helpers/e2e.js';
 import { axeViolations, japaneseOnPage } from '../helpers/i18n-checks.js';
 import { createMedicalHousehold, loginAndOpen, MEDICAL_PASSWORD, memberSession, type MedicalHousehold } from '../helpers/medical.js';
@@ -62,6 +62,22 @@ test('a member whose browser asks for English reads home and the medical pages i
   expect(headings.map((h) => h.split('\n')[0])).toEqual(['Month of treatment', 'Patient', 'Medical institution', 'Total medical cost', 'Who paid', 'Remarks', 'Paid by insurer', 'Public subsidy', 'Your copayment']);
   expect(await page.locator('.statement-meta').innerText()).toContain('insurer number (保険者番号) 06130001');
   await page.getByRole('region', { name: 'What you paid' }).waitFor();
+
+  // The chart of the last twelve months: short English months, the year where it changes, the numbers
+  // in a table; on a 320px screen it shrinks to fit, and nothing makes the page scroll sideways.
+  await page.goto(`${stack.portalUrl}/u/alpha/medical/`);
+  const chart = page.getByRole('region', { name: 'Your copayments over the last 12 months' });
+  const months = Array.from({ length: 12 }, (_, i) => addMonths(WINDOW.to, i - 11));
+  const short = (month: string) => new Date(`${month}-15`).toLocaleString('en-US', { month: 'short' });
+  expect(await chart.locator('.chart-labels text').allTextContents())
+    .toEqual(months.flatMap((m, i) => (i === 0 || m.endsWith('-01') ? [short(m), m.slice(0, 4)] : [short(m)])));
+  expect(await chart.getByRole('table').locator('tbody th').allTextContents())
+    .toEqual(months.map((m) => new Date(`${m}-15`).toLocaleString('en-US', { month: 'long', year: 'numeric' })));
+  await page.setViewportSize({ width: 320, height: 640 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(320);
+  const box = (await chart.locator('svg').boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(320);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The filter explains a wrong range in English.
   await page.goto(`${stack.portalUrl}/u/alpha/medical/search`);

@@ -1,12 +1,12 @@
 import { formatClaimsCsv, parseClaimsCsv, type ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { importClaims } from '../../portal/medical/claims-import.js';
 import {
-  findClaimScope, latestMonthTotal, listClaims, listPatients, loadStatement, monthlyTotals, selfPaidTotal,
+  findClaimScope, latestMonthTotal, listClaims, listPatients, loadStatement, monthlyTotals, patientYearTotals, selfPaidTotal,
 } from '../../portal/medical/claims-repository.js';
 import { demoClaimPeriod, generateClaims, syntheticHousehold, type DemoHousehold } from '../../portal/medical/demo-claims.js';
 import type { HouseholdClaims } from '../../portal/medical/model.js';
 import { loadMedicalSummary } from '../../portal/medical/medical-summary.js';
-import { viewingWindow, yearPeriod } from '../../portal/medical/period.js';
+import { addMonths, viewingWindow, yearPeriod } from '../../portal/medical/period.js';
 import { createPortalTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const UNION = { slug: 'medical', name: 'メディカル健康保険組合', insurerNumber: '06130077' };
@@ -76,12 +76,46 @@ test('an imported generated household: every total and statement agrees with the
   expect(familySummary.years.reduce((t, y) => t + y.selfPaid, 0)).toBe(sum(own));
   const familyScope = (await findClaimScope(database.db, UNION.slug, as(dependant)))!;
   expect((await listPatients(database.db, familyScope)).map((p) => p.edaban)).toEqual([dependant]);
+  expect(familySummary.years.flatMap((y) => y.patients.map((p) => p.edaban))).toEqual(familySummary.years.filter((y) => y.patients.length).map(() => dependant));
+  expect(familySummary.chart.bars.map((b) => b.selfPaid)).toEqual(familySummary.chart.bars.map((b) => sum(own.filter((c) => c.serviceMonth === b.month))));
   // A 本人 may narrow to one patient.
   const narrowed = await loadStatement(database.db, UNION, as('00'), window, { edaban: dependant });
   expect(narrowed.claims).toEqual(familyView.claims);
   // Another household's card finds nothing.
   expect(await findClaimScope(database.db, UNION.slug, { ...as('00'), bango: 'nobody' })).toBeUndefined();
   expect((await listClaims(database.db, scope, window)).length).toBe(claims.length);
+});
+
+test('受診者別の年間合計: each patient\'s total per year, grouped in the database, within each viewer\'s scope', async () => {
+  const { demo, claims, as } = household(9);
+  await importClaims(database.db, UNION.slug, claims);
+  const window = viewingWindow(NOW);
+  const expected = (people: typeof demo.people) => window.years.flatMap((year) => people
+    .map((p) => ({ p, inYear: claims.filter((c) => c.patientEdaban === p.edaban && c.serviceMonth.startsWith(`${year}-`)) }))
+    .filter(({ inYear }) => inYear.length > 0)
+    .map(({ p, inYear }) => ({ year, edaban: p.edaban, name: p.name, selfPaid: sum(inYear) })));
+
+  const scope = (await findClaimScope(database.db, UNION.slug, as('00')))!;
+  const everyone = await patientYearTotals(database.db, scope, window);
+  expect(everyone).toEqual(expected(demo.people)); // newest year first, then by 枝番
+  expect(new Set(everyone.map((t) => t.edaban)).size).toBe(demo.people.length);
+
+  // The summary puts them under their years; each year's patients add up to the year's total.
+  const summary = await loadMedicalSummary(database.db, UNION.slug, as('00'), NOW);
+  for (const year of summary.years) {
+    expect(year.patients).toEqual(everyone.filter((t) => t.year === year.year).map(({ year: _, ...patient }) => patient));
+    expect(year.patients.reduce((t, p) => t + p.selfPaid, 0)).toBe(year.selfPaid);
+  }
+  // The chart: the twelve months up to this one, from the same rows.
+  expect(summary.chart.bars.map((b) => [b.month, b.selfPaid])).toEqual(Array.from({ length: 12 }, (_, i) => addMonths(window.to, i - 11))
+    .map((month) => [month, sum(claims.filter((c) => c.serviceMonth === month))]));
+
+  // A 家族 gets their own line only; a narrower period narrows the years.
+  const dependant = demo.people[1];
+  const familyScope = (await findClaimScope(database.db, UNION.slug, as(dependant.edaban)))!;
+  expect(await patientYearTotals(database.db, familyScope, window)).toEqual(expected([dependant]));
+  const lastYear = window.years[1];
+  expect(await patientYearTotals(database.db, scope, yearPeriod(lastYear))).toEqual(everyone.filter((t) => t.year === lastYear));
 });
 
 test('importing the same rows again changes nothing; a corrected row is updated', async () => {

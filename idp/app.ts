@@ -21,6 +21,7 @@ import { mfaRouter } from './interactions/mfa-step.js';
 import { setupLinkRouter } from './interactions/setup-link.js';
 import { ProviderRegistry } from './oidc/provider-registry.js';
 import { recoveryRouter } from './recovery/router.js';
+import { termsPageRouter } from './terms/terms-page.js';
 import { SecretBox } from './security/encryption.js';
 
 const UNION_PATH = /^\/u\/([^/]+)(?:\/|$)/;
@@ -52,7 +53,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
   const app = new Koa<UnionState>({ proxy: koaProxyFlag(config.trustProxy), keys: config.cookieKeys });
-  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), setupLinkRouter(), ...adminRouters(), recoveryRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
+  const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), setupLinkRouter(), ...adminRouters(), recoveryRouter(), termsPageRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
 
   app.use(requestCache());
   app.use(trustedForwarding(config.trustProxy));

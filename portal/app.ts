@@ -12,11 +12,14 @@ import { PortalTokenVerifier } from './medical/access-token.js';
 import { RelyingParties } from './oidc-client.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
+import { helpRoutes } from './routes/help.js';
 import { medicalRoutes } from './routes/medical.js';
 import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { backchannelLogoutHandler } from './backchannel-logout.js';
 import { memberOf } from './session.js';
+import { defaultHelpSource } from './help/default-help.js';
+import type { HelpSource } from './help/help-content.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -31,7 +34,12 @@ function renderWithLayout(file: string, locals: object, done: (err: unknown, htm
   render().then((html) => done(null, html), done);
 }
 
-export function createPortal(config: PortalConfig, db: Database): { app: Express; sessions: KnexSessionStore } {
+/** What the portal reads that a deployment (or a test) may supply: the help pages' content. */
+export interface PortalServices {
+  help?: HelpSource;
+}
+
+export function createPortal(config: PortalConfig, db: Database, services: PortalServices = {}): { app: Express; sessions: KnexSessionStore } {
   const app = express();
   const https = config.baseUrl.startsWith('https:');
   const rps = new RelyingParties(config.unions);
@@ -82,6 +90,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
   union.use(authRoutes(rps, config.baseUrl, db));
   union.use(homeRoutes());
+  union.use(helpRoutes(services.help ?? defaultHelpSource));
   union.use('/medical', medicalRoutes({ db, rps, verifier: new PortalTokenVerifier(keys) }));
   app.use('/u/:slug', union);
 

@@ -12,6 +12,7 @@ import { PortalTokenVerifier } from './medical/access-token.js';
 import { RelyingParties } from './oidc-client.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
+import { helpRoutes } from './routes/help.js';
 import { medicalRoutes } from './routes/medical.js';
 import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
@@ -21,6 +22,8 @@ import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
+import { defaultHelpSource } from './help/default-help.js';
+import type { HelpSource } from './help/help-content.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -35,7 +38,12 @@ function renderWithLayout(file: string, locals: object, done: (err: unknown, htm
   render().then((html) => done(null, html), done);
 }
 
-export function createPortal(config: PortalConfig, db: Database): { app: Express; sessions: KnexSessionStore } {
+/** What the portal reads that a deployment (or a test) may supply: the help pages' content. */
+export interface PortalServices {
+  help?: HelpSource;
+}
+
+export function createPortal(config: PortalConfig, db: Database, services: PortalServices = {}): { app: Express; sessions: KnexSessionStore } {
   const app = express();
   const https = config.baseUrl.startsWith('https:');
   const rps = new RelyingParties(config.unions);
@@ -89,6 +97,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   union.use(loadPortalMember(db), headerBadges(db, []));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
+  union.use(helpRoutes(services.help ?? defaultHelpSource));
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
   app.use('/u/:slug', union);
 

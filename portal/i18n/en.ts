@@ -39,6 +39,7 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'member.homeTitle': 'Home',
   'member.welcome': (p) => `Welcome, ${p.name}`,
   'member.services': 'Services',
+  'member.help': 'Help',
 
   // ── auth ──
   'auth.loginExpired': 'Your login has expired. Please log in again.',
@@ -178,6 +179,26 @@ export const en: CatalogueOf<PortalCatalogue> = {
   // ── notifications ──
 
   // ── help ──
+  'help.menu': 'Help and support',
+  'help.guideTitle': 'User guide',
+  'help.guideIntro': 'What this portal offers, and how to use it.',
+  'help.contents': 'Contents',
+  'help.faqTitle': 'Frequently asked questions',
+  'help.faqIntro': 'Questions members often ask, with their answers. Select a question to see its answer.',
+  'help.searchLabel': 'Search the questions',
+  'help.searchHint': 'Separate several words with spaces to find questions that contain them all.',
+  'help.searchSubmit': 'Search',
+  'help.allQuestions': 'All questions',
+  'help.results': 'Search results',
+  'help.resultsTitle': (p) => `Search results for "${p.query}" (${p.count})`,
+  'help.resultCount': (p) => (p.count === 1 ? `1 question matches "${p.query}".` : `${p.count} questions match "${p.query}".`),
+  'help.noMatch': 'No questions matched your search.',
+  'help.noMatchHint': 'Try other words, or fewer of them.',
+  'help.showAll': 'Show all questions',
+  'help.seeGuide': 'Read the user guide',
+  'help.contactUnion': (p) => `If that does not help, please contact ${p.union}.`,
+  'help.queryOnce': 'Please enter your search in the one search box.',
+  'help.queryTooLong': (p) => `Please enter at most ${p.max} characters to search for.`,
 
   // ── home ──
 };

@@ -37,6 +37,7 @@ export const ja = {
   'member.homeTitle': 'ホーム',
   'member.welcome': (p: { name: string }) => `ようこそ、${p.name} 様`,
   'member.services': 'サービス',
+  'member.help': 'ヘルプ',
 
   // ── auth: login callback and logout ──
   'auth.loginExpired': 'ログインの有効期限が切れました。もう一度ログインしてください。',
@@ -176,6 +177,26 @@ export const ja = {
   // ── notifications ──
 
   // ── help ──
+  'help.menu': 'ヘルプ・サポート',
+  'help.guideTitle': 'ご利用案内',
+  'help.guideIntro': 'このポータルの主な機能と使い方をご案内します。',
+  'help.contents': '目次',
+  'help.faqTitle': 'よくある質問',
+  'help.faqIntro': 'よくいただくご質問と回答です。質問を選ぶと、回答が表示されます。',
+  'help.searchLabel': 'キーワードで質問を探す',
+  'help.searchHint': '複数のキーワードを空白で区切ると、すべてを含む質問を探します。',
+  'help.searchSubmit': '検索',
+  'help.allQuestions': 'すべての質問',
+  'help.results': '検索結果',
+  'help.resultsTitle': (p: { query: string; count: number }) => `「${p.query}」の検索結果（${p.count}件）`,
+  'help.resultCount': (p: { query: string; count: number }) => `「${p.query}」に該当する質問は${p.count}件です。`,
+  'help.noMatch': '該当する質問が見つかりませんでした。',
+  'help.noMatchHint': '別のキーワードや、より短いキーワードでお試しください。',
+  'help.showAll': 'すべての質問を見る',
+  'help.seeGuide': 'ご利用案内を見る',
+  'help.contactUnion': (p: { union: string }) => `解決しない場合は、${p.union}へお問い合わせください。`,
+  'help.queryOnce': '検索キーワードは1つの入力欄に入力してください。',
+  'help.queryTooLong': (p: { max: number }) => `検索キーワードは${p.max}文字以内で入力してください。`,
 
   // ── home ──
 } satisfies Record<string, Message>;

@@ -10,7 +10,7 @@ import { upsertMembers, type MemberRecord } from '../../idp/members/member-repos
 import { adminClient, registerClient, webAppClient, type RegisteredClient } from '../../idp/oidc/client-registry.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import type { MfaMethod } from '../../idp/unions/policy.js';
-import { createPortal } from '../../portal/app.js';
+import { createPortal, type PortalServices } from '../../portal/app.js';
 import { loadPortalConfig } from '../../portal/config.js';
 import { createPortalTestDatabase, createTestDatabase, type TestDatabase } from './database.js';
 import { startMailCapture, type MailCapture } from './smtp.js';
@@ -56,6 +56,7 @@ export const TEST_UNIONS = {
 export async function startStack(
   options: { policy?: Record<string, unknown>; host?: string; /** Extra settings for both programs (e.g. TRUST_PROXY). */ env?: Record<string, string>;
     /** Extra PORTAL_UNIONS settings of every union (e.g. medicalMaxAuthAgeSeconds). */ portalUnion?: Record<string, unknown>;
+    /** What the portal reads besides its database (e.g. a union's own help content). */ portalServices?: PortalServices;
   } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase();
@@ -105,7 +106,7 @@ export async function startStack(
     PORTAL_DATABASE_URL: portalDatabase.url,
     ...options.env,
   });
-  const { app: portal } = createPortal(portalConfig, portalDatabase.db);
+  const { app: portal } = createPortal(portalConfig, portalDatabase.db, options.portalServices);
   portalListener.server.on('request', portal);
 
   const close = (server: http.Server) => new Promise<void>((resolve) => {

@@ -132,6 +132,8 @@ Admin client (client credentials, scope admin):
   client_id ${secrets.adminClient.clientId}
   client_secret ${secrets.adminClient.clientSecret}
   curl -s -u '${secrets.adminClient.clientId}:${secrets.adminClient.clientSecret}' -d grant_type=client_credentials -d scope=admin ${issuer}/token
+  the portal's admin API (${portalUrl}/u/${DEMO_UNION.slug}/admin/v1, OpenAPI: ${portalUrl}/u/${DEMO_UNION.slug}/admin/openapi.json) takes
+  a token asked for with -d scope=portal-admin -d resource=urn:kenpo-id:portal-admin
 
 Operator CLIs (client:create, union:create) on this demo, from another terminal in this folder:
   export $(cat data/demo.env)

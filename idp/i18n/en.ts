@@ -94,6 +94,7 @@ export const en: CatalogueOf<IdpCatalogue> = {
   'login.steps.terms.fullText': 'Full text of the terms of use',
   'login.steps.terms.version': (p) => `Version ${p.version}`,
   'login.steps.terms.none': 'No terms of use have been published yet.',
+  'login.steps.terms.page': 'Terms of use',
   'login.steps.terms.accept': 'I agree',
   'login.steps.terms.decline': 'I do not agree',
   'login.steps.terms.declined': 'You did not agree to the terms of use, so the login was stopped. You must agree to the terms to use this service.',

@@ -92,6 +92,7 @@ export const ja = {
   'login.steps.terms.fullText': '利用規約の全文',
   'login.steps.terms.version': (p: { version: number }) => `第${p.version}版`,
   'login.steps.terms.none': '利用規約はまだ公開されていません。',
+  'login.steps.terms.page': '利用規約',
   'login.steps.terms.accept': '同意する',
   'login.steps.terms.decline': '同意しない',
   'login.steps.terms.declined': '利用規約に同意いただけなかったため、ログインを中止しました。本サービスのご利用には利用規約への同意が必要です。',

@@ -14,7 +14,7 @@ export function termsPageRouter(): Router<UnionState> {
     const { union } = ctx.state.issuer;
     const terms = await currentTerms(ctx.state.db, union.slug);
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = await renderPage(ctx, 'idp/terms', { title: textOf(ctx).t('login.steps.terms.title'), brand: union.name, terms, portalUrl: union.policy.portalUrl });
+    ctx.body = await renderPage(ctx, 'idp/terms', { title: textOf(ctx).t('login.steps.terms.page'), brand: union.name, terms, portalUrl: union.policy.portalUrl });
   });
   return router;
 }

@@ -21,6 +21,8 @@ import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
+import { noticesAdmin } from './admin/notices-admin.js';
+import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -84,12 +86,15 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
     next();
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
+  // Public, for the IdP's login page: no member, no session.
+  union.get('/maintenance.json', maintenanceFeed(db));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
-  union.use(loadPortalMember(db), headerBadges(db, []));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db)] }));
+  union.use(loadPortalMember(db), headerBadges(db, [noticeBadge]));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
+  union.use('/notices', noticeRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

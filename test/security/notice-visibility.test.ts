@@ -92,7 +92,7 @@ test('the unread count counts only what the member may see', async () => {
   await passwordLogin(fresh, `${stack.portalUrl}/u/alpha/`, 'notice-counter', 'notice-pass-1');
   const home = await fresh.request(`${stack.portalUrl}/u/alpha/`);
   // everyone, dependants-only and the markup notice.
-  expect(home.html).toContain('aria-label="お知らせ（未読3件）"');
+  expect(textOf(home.html)).toContain('お知らせ（未読3件）');
 });
 
 test('nobody who is not logged in reads a notice: they are sent to log in', async () => {

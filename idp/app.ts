@@ -23,6 +23,7 @@ import { ProviderRegistry } from './oidc/provider-registry.js';
 import { recoveryRouter } from './recovery/router.js';
 import { termsPageRouter } from './terms/terms-page.js';
 import { SecretBox } from './security/encryption.js';
+import { MaintenanceFeeds } from './unions/maintenance-feed.js';
 
 const UNION_PATH = /^\/u\/([^/]+)(?:\/|$)/;
 
@@ -43,6 +44,7 @@ export interface Idp {
   app: Koa<UnionState>;
   registry: ProviderRegistry;
   mailer: Mailer;
+  maintenance: MaintenanceFeeds;
   listen(port: number, host?: string): Promise<Server>;
 }
 
@@ -52,6 +54,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir });
   const box = new SecretBox(config.dataEncryptionKey);
   const registry = new ProviderRegistry({ db, config, box });
+  const maintenance = new MaintenanceFeeds();
   const app = new Koa<UnionState>({ proxy: koaProxyFlag(config.trustProxy), keys: config.cookieKeys });
   const unionRoutes = [interactionRouter(), mfaRouter(), emailVerificationRouter(), setupLinkRouter(), ...adminRouters(), recoveryRouter(), termsPageRouter(), accountConsoleRouter(registry)].map((r) => r.routes());
 
@@ -75,6 +78,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
     ctx.state.mailer = mailer;
     ctx.state.dataKey = config.dataEncryptionKey;
     ctx.state.csrfSecret = config.cookieKeys[0];
+    ctx.state.maintenance = maintenance;
     // Our routes first (interactions, admin, recovery); anything else is the provider's protocol.
     const chain = [...unionRoutes, protocolRoutes(issuer.routes)];
     const run = (i: number): Promise<void> => (i < chain.length ? chain[i](ctx as never, () => run(i + 1)) : next());
@@ -85,6 +89,7 @@ export function createIdp(config: IdpConfig, db: Database): Idp {
     app,
     registry,
     mailer,
+    maintenance,
     listen: (port, host = '127.0.0.1') => new Promise((resolve) => {
       const server = app.listen(port, host, () => resolve(server));
     }),

@@ -24,6 +24,8 @@ import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
 import { defaultHelpSource } from './help/default-help.js';
 import type { HelpSource } from './help/help-content.js';
+import { noticesAdmin } from './admin/notices-admin.js';
+import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -92,13 +94,16 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
     next();
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
+  // Public, for the IdP's login page: no member, no session.
+  union.get('/maintenance.json', maintenanceFeed(db));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
-  union.use(loadPortalMember(db), headerBadges(db, []));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db)] }));
+  union.use(loadPortalMember(db), headerBadges(db, [noticeBadge]));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
   union.use(helpRoutes(services.help ?? defaultHelpSource));
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
+  union.use('/notices', noticeRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

@@ -2,6 +2,7 @@ import type { CatalogueOf } from '../../i18n/catalogue.js';
 import type { CharacterKind } from '../accounts/field-rules.js';
 import { formatJstInEnglish } from '../mail/dates.js';
 import type { IdpCatalogue } from './ja.js';
+import { enWindowText } from '../unions/maintenance-feed.js';
 
 const enKinds = (kinds: CharacterKind[]) => {
   const words = kinds.map((k) => ({ letter: 'letter', digit: 'digit', symbol: 'symbol' })[k]);
@@ -80,6 +81,8 @@ export const en: CatalogueOf<IdpCatalogue> = {
   'login.stopped': 'Login stopped',
   'login.resendWait': (p) => `You can resend in ${p.seconds} s.`,
   'login.noEmail': 'No e-mail address is registered.',
+  'login.maintenance.upcoming': (p) => `Scheduled maintenance: the service will be unavailable on ${enWindowText(p)} (Japan time).`,
+  'login.maintenance.ongoing': (p) => `Maintenance in progress: the service is unavailable on ${enWindowText(p)} (Japan time). We apologise for the inconvenience.`,
   'login.oidcError.invalidRequest': 'The login request is not valid. Please go back to the application and try again.',
   'login.oidcError.accessDenied': 'The login was cancelled.',
   'login.oidcError.other': 'Your login has expired or the request could not be processed. Please start again.',

@@ -3,6 +3,7 @@ import type { CharacterKind } from '../accounts/field-rules.js';
 
 const jaKinds = (kinds: CharacterKind[]) => kinds.map((k) => ({ letter: '英字', digit: '数字', symbol: '記号' })[k]).join('・');
 import { formatJst } from '../mail/dates.js';
+import { jaWindowText, type MaintenanceWindow } from '../unions/maintenance-feed.js';
 
 /** A browser as describeDevice (idp/accounts/device-name.ts) finds it: 「Chrome（Windows）」. */
 type Device = { browser?: string; system?: string };
@@ -78,6 +79,8 @@ export const ja = {
   'login.stopped': 'ログインを中止しました',
   'login.resendWait': (p: { seconds: number }) => `再送信は${p.seconds}秒後からできます。`,
   'login.noEmail': 'メールアドレスが登録されていません。',
+  'login.maintenance.upcoming': (p: MaintenanceWindow) => `メンテナンスのお知らせ: ${jaWindowText(p)} はサービスを停止します。`,
+  'login.maintenance.ongoing': (p: MaintenanceWindow) => `ただいまメンテナンス中です: ${jaWindowText(p)} はサービスを停止しています。ご不便をおかけします。`,
   'login.oidcError.invalidRequest': 'ログイン要求が正しくありません。アプリケーションに戻ってもう一度お試しください。',
   'login.oidcError.accessDenied': 'ログインは中止されました。',
   'login.oidcError.other': 'ログインの有効期限が切れたか、要求を処理できませんでした。最初からもう一度お試しください。',

@@ -3,6 +3,7 @@ import { clientIp, type UnionContext } from '../http/context.js';
 import { renderPage } from '../http/render.js';
 import { localeOf, textOf, type IdpSaid } from '../i18n/text.js';
 import { deviceCookieOf } from './device-cookie.js';
+import { bannerAt } from '../unions/maintenance-feed.js';
 
 /** Why the login page is shown again, as the page says it. */
 export function loginError(result: Exclude<PasswordLoginResult, { ok: true }> | { reason: 'missing' }): IdpSaid {
@@ -24,6 +25,8 @@ export interface LoginView {
 export async function renderLogin(ctx: UnionContext, view: LoginView, status = 200): Promise<void> {
   const { union } = ctx.state.issuer;
   const { t, say } = textOf(ctx);
+  // What the union's portal announced when last asked; the page never waits for the portal.
+  const maintenance = bannerAt(ctx.state.maintenance.windowsFor(union.policy.portalUrl), Date.now());
   ctx.status = status;
   ctx.type = 'html';
   ctx.body = await renderPage(ctx, 'idp/login', {
@@ -36,6 +39,7 @@ export async function renderLogin(ctx: UnionContext, view: LoginView, status = 2
     reauth: false,
     ...view,
     error: view.error && say(view.error),
+    maintenance: maintenance && t(maintenance.ongoing ? 'login.maintenance.ongoing' : 'login.maintenance.upcoming', maintenance),
   });
 }
 

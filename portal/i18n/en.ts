@@ -1,6 +1,7 @@
 import type { CatalogueOf } from '../../i18n/catalogue.js';
 import type { CareCategory } from '../medical/model.js';
 import type { FilterEnd, PortalCatalogue } from './ja.js';
+import { enDate, enWindow } from '../notices/notice-dates.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const monthName = (month: string) => MONTHS[Number(month.slice(5, 7)) - 1];
@@ -166,6 +167,33 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'admin.field.invalid': 'is invalid',
 
   // ── notices ──
+  'notices.title': 'Notices',
+  'notices.intro': 'News from your health insurance union, and updates and maintenance of the service.',
+  'notices.bell': (p) => (p.count > 0 ? `Notices (${p.count} unread)` : 'Notices'),
+  'notices.unreadSummary': (p) => `You have ${plural(p.count, 'unread notice', 'unread notices')}.`,
+  'notices.unread': 'Unread',
+  'notices.kind': (p) => ({ news: 'News', maintenance: 'Maintenance' })[p.kind],
+  'notices.date': (p) => enDate(p.at),
+  'notices.publishedOn': (p) => `Published ${enDate(p.at)}`,
+  'notices.windowLabel': 'Maintenance time',
+  'notices.window': (p) => enWindow(p.start, p.end),
+  'notices.windowNote': 'The service is unavailable during this time. We apologise for the inconvenience.',
+  'notices.empty': 'There are no notices at the moment.',
+  'notices.emptyHint': 'News and maintenance information from your union will appear here.',
+  'notices.backToList': 'Back to notices',
+  'notices.notFoundTitle': 'Notice not found',
+  'notices.notFound': 'This notice cannot be shown. It may no longer be published, or the URL may be wrong.',
+  'notices.error.withdrawn': 'A withdrawn notice cannot be changed.',
+  'notices.field.dateTime': 'must be an ISO 8601 date and time with a time zone (e.g. 2025-12-18T19:00:00+09:00)',
+  'notices.field.singleLine': 'must be one line, without line breaks or control characters',
+  'notices.field.control': 'must not contain control characters other than line breaks and tabs',
+  'notices.field.month': 'must be a month as YYYY-MM (e.g. 2025-12)',
+  'notices.field.nothingToChange': 'must name at least one field to change',
+  'notices.field.windowShape': 'must be either { "start", "end" } or { "month" }',
+  'notices.field.windowOrder': 'must be after the start',
+  'notices.field.windowOnlyMaintenance': 'is only for maintenance notices (kind maintenance)',
+  'notices.field.windowRequired': 'is required for a maintenance notice',
+  'notices.field.publishOrder': 'must be after publishFrom',
 
   // ── mymail ──
 

@@ -3,6 +3,8 @@ import { ETAX_UNSIGNED_NOTE } from '../exports/etax-xml.js';
 import { careLabel, yen } from '../medical/format.js';
 import type { CareCategory } from '../medical/model.js';
 import { monthLabel } from '../medical/period.js';
+import type { NoticeKind } from '../notices/notice-repository.js';
+import { jaDate, jaWindow } from '../notices/notice-dates.js';
 
 /** The two ends of the filter's period, as its labels name them. */
 export type FilterEnd = 'from' | 'to';
@@ -164,6 +166,33 @@ export const ja = {
   'admin.field.invalid': '正しくありません',
 
   // ── notices ──
+  'notices.title': 'お知らせ',
+  'notices.intro': '組合からのお知らせ（ニュース）やサービスのアップデート・メンテナンス情報などをお届けします。',
+  'notices.bell': (p: { count: number }) => (p.count > 0 ? `お知らせ（未読${p.count}件）` : 'お知らせ'),
+  'notices.unreadSummary': (p: { count: number }) => `未読のお知らせが${p.count}件あります。`,
+  'notices.unread': '未読',
+  'notices.kind': (p: { kind: NoticeKind }) => ({ news: 'ニュース', maintenance: 'メンテナンス' })[p.kind],
+  'notices.date': (p: { at: number }) => jaDate(p.at),
+  'notices.publishedOn': (p: { at: number }) => `掲載日: ${jaDate(p.at)}`,
+  'notices.windowLabel': 'メンテナンス日時',
+  'notices.window': (p: { start: number; end: number }) => jaWindow(p.start, p.end),
+  'notices.windowNote': 'この時間帯はサービスを停止します。ご不便をおかけしますが、ご理解とご協力をお願いいたします。',
+  'notices.empty': '現在、お知らせはありません。',
+  'notices.emptyHint': '組合からのお知らせやメンテナンス情報が届くと、ここに表示されます。',
+  'notices.backToList': 'お知らせ一覧に戻る',
+  'notices.notFoundTitle': 'お知らせが見つかりません',
+  'notices.notFound': 'このお知らせは表示できません。掲載が終了したか、URLが正しくない可能性があります。',
+  'notices.error.withdrawn': '取り下げたお知らせは変更できません。',
+  'notices.field.dateTime': 'タイムゾーン付きの ISO 8601 形式の日時にしてください（例: 2025-12-18T19:00:00+09:00）',
+  'notices.field.singleLine': '改行や制御文字を含まない1行にしてください',
+  'notices.field.control': '改行とタブ以外の制御文字は使えません',
+  'notices.field.month': 'YYYY-MM 形式の年月にしてください（例: 2025-12）',
+  'notices.field.nothingToChange': '変更する項目を1つ以上指定してください',
+  'notices.field.windowShape': '{ "start", "end" } か { "month" } のどちらか一方を指定してください',
+  'notices.field.windowOrder': '開始日時より後にしてください',
+  'notices.field.windowOnlyMaintenance': 'kind が maintenance のお知らせにだけ指定できます',
+  'notices.field.windowRequired': 'メンテナンスのお知らせには必須です',
+  'notices.field.publishOrder': '掲載開始日時（publishFrom）より後にしてください',
 
   // ── mymail ──
 

@@ -43,7 +43,7 @@ describe('the IdP catalogue', () => {
   test('no English sentence is left in Japanese', () => {
     const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
     // A parameter the samples do not name gets 'X'; lists and numbers need a sample of their kind.
-    const samples: Record<string, unknown> = { at: new Date(0), minutes: 3, count: 2, days: 7, remaining: 1, seconds: 30, min: 8, max: 64, kinds: ['letter', 'digit'] };
+    const samples: Record<string, unknown> = { at: new Date(0), minutes: 3, count: 2, days: 7, remaining: 1, seconds: 30, min: 8, max: 64, kinds: ['letter', 'digit'], start: 0, end: 3_600_000 };
     const sample = new Proxy({}, { get: (_, name) => samples[String(name)] ?? 'X' }) as never;
     for (const [key, message] of Object.entries(en)) {
       const text = typeof message === 'function' ? (message as (p: never) => string)(sample) : message;

@@ -22,7 +22,9 @@ import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
-import { defaultHelpSource } from './help/default-help.js';
+import { helpAdmin } from './admin/help-admin.js';
+import { tilesAdmin } from './admin/tiles-admin.js';
+import { storedHelpSource } from './help/stored-help.js';
 import type { HelpSource } from './help/help-content.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
@@ -38,7 +40,7 @@ function renderWithLayout(file: string, locals: object, done: (err: unknown, htm
   render().then((html) => done(null, html), done);
 }
 
-/** What the portal reads that a deployment (or a test) may supply: the help pages' content. */
+/** What the portal reads that a deployment (or a test) may supply instead of its database: the help pages' content. */
 export interface PortalServices {
   help?: HelpSource;
 }
@@ -93,11 +95,11 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), tilesAdmin(db), helpAdmin(db)] }));
   union.use(loadPortalMember(db), headerBadges(db, []));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
-  union.use(homeRoutes());
-  union.use(helpRoutes(services.help ?? defaultHelpSource));
+  union.use(homeRoutes(db));
+  union.use(helpRoutes(services.help ?? storedHelpSource(db)));
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
   app.use('/u/:slug', union);
 

@@ -22,7 +22,9 @@ import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
-import { defaultHelpSource } from './help/default-help.js';
+import { helpAdmin } from './admin/help-admin.js';
+import { tilesAdmin } from './admin/tiles-admin.js';
+import { storedHelpSource } from './help/stored-help.js';
 import type { HelpSource } from './help/help-content.js';
 import { noticesAdmin } from './admin/notices-admin.js';
 import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js';
@@ -40,7 +42,7 @@ function renderWithLayout(file: string, locals: object, done: (err: unknown, htm
   render().then((html) => done(null, html), done);
 }
 
-/** What the portal reads that a deployment (or a test) may supply: the help pages' content. */
+/** What the portal reads that a deployment (or a test) may supply instead of its database: the help pages' content. */
 export interface PortalServices {
   help?: HelpSource;
 }
@@ -97,11 +99,11 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   // Public, for the IdP's login page: no member, no session.
   union.get('/maintenance.json', maintenanceFeed(db));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db)] }));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db), tilesAdmin(db), helpAdmin(db)] }));
   union.use(loadPortalMember(db), headerBadges(db, [noticeBadge]));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
-  union.use(homeRoutes());
-  union.use(helpRoutes(services.help ?? defaultHelpSource));
+  union.use(homeRoutes(db));
+  union.use(helpRoutes(services.help ?? storedHelpSource(db)));
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
   union.use('/notices', noticeRoutes(db));
   app.use('/u/:slug', union);

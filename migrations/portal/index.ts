@@ -2,10 +2,12 @@ import type { Knex } from 'knex';
 import { migrationSet } from '../database.js';
 import * as portal from './001_portal.js';
 import * as notices from './002_notices.js';
+import * as homeTilesAndHelp from './006_home_tiles_and_help.js';
 
 const migrations: Record<string, Knex.Migration> = {
   '001_portal': portal,
   '002_notices': notices,
+  '006_home_tiles_and_help': homeTilesAndHelp,
 };
 
 /** The portal's schema, in the portal's own database; its history has a table name of its own. */

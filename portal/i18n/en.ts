@@ -35,12 +35,10 @@ export const en: CatalogueOf<PortalCatalogue> = {
   // ── member ──
   'member.menu': 'Member menu',
   'member.name': (p) => p.name,
-  'member.account': 'Account settings',
   'member.logout': 'Log out',
   'member.homeTitle': 'Home',
   'member.welcome': (p) => `Welcome, ${p.name}`,
   'member.services': 'Services',
-  'member.help': 'Help',
 
   // ── auth ──
   'auth.loginExpired': 'Your login has expired. Please log in again.',
@@ -169,7 +167,6 @@ export const en: CatalogueOf<PortalCatalogue> = {
   // ── notices ──
   'notices.title': 'Notices',
   'notices.intro': 'News from your health insurance union, and updates and maintenance of the service.',
-  'notices.bell': (p) => (p.count > 0 ? `Notices (${p.count} unread)` : 'Notices'),
   'notices.unreadSummary': (p) => `You have ${plural(p.count, 'unread notice', 'unread notices')}.`,
   'notices.unread': 'Unread',
   'notices.kind': (p) => ({ news: 'News', maintenance: 'Maintenance' })[p.kind],
@@ -229,4 +226,24 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'help.queryTooLong': (p) => `Please enter at most ${p.max} characters to search for.`,
 
   // ── home ──
+  'home.nav.home': 'Home',
+  'home.nav.profile': 'Profile',
+  'home.nav.loginMethods': 'Login methods',
+  'home.nav.terms': 'Terms of use',
+  'home.header.tools': 'Notices and menu',
+  'home.header.notices': (p) => (p.count > 0 ? `Notices (${p.count} unread)` : 'Notices'),
+  'home.header.messages': (p) => (p.count > 0 ? `My mail (${p.count} unread)` : 'My mail'),
+  'home.header.more': 'Menu',
+  'home.header.personal': 'Personal settings',
+  'home.header.notificationSettings': 'Notification settings',
+  'home.medical.description': 'Your medical costs and copayments, and files for the medical expense deduction',
+  'home.noTiles': 'Your union\'s other services will appear here when they are ready.',
+  'home.admin.oneLine': 'must be one line, without line breaks or control characters',
+  'home.admin.controlCharacters': 'must not contain control characters (line breaks and tabs are fine)',
+  'home.admin.id': 'must be lower-case letters and digits joined by single hyphens (e.g. health-checkup)',
+  'home.admin.duplicateId': 'is already used by an earlier item; ids must be unique in the list',
+  'home.admin.tileUrl': 'must be an https:// URL or a portal path starting with one "/" (no http:, javascript: or //host)',
+  'home.admin.tooManyTiles': (p) => `must hold at most ${p.maximum} tiles`,
+  'home.admin.noArticles': 'must hold at least one article; DELETE returns to the default content',
+  'home.admin.tooManyArticles': (p) => `must hold at most ${p.maximum} articles`,
 };

@@ -34,12 +34,10 @@ export const ja = {
   // ── member: the header and home of a logged-in member ──
   'member.menu': '会員メニュー',
   'member.name': (p: { name: string }) => `${p.name} 様`,
-  'member.account': 'アカウント管理',
   'member.logout': 'ログアウト',
   'member.homeTitle': 'ホーム',
   'member.welcome': (p: { name: string }) => `ようこそ、${p.name} 様`,
   'member.services': 'サービス',
-  'member.help': 'ヘルプ',
 
   // ── auth: login callback and logout ──
   'auth.loginExpired': 'ログインの有効期限が切れました。もう一度ログインしてください。',
@@ -168,7 +166,6 @@ export const ja = {
   // ── notices ──
   'notices.title': 'お知らせ',
   'notices.intro': '組合からのお知らせ（ニュース）やサービスのアップデート・メンテナンス情報などをお届けします。',
-  'notices.bell': (p: { count: number }) => (p.count > 0 ? `お知らせ（未読${p.count}件）` : 'お知らせ'),
   'notices.unreadSummary': (p: { count: number }) => `未読のお知らせが${p.count}件あります。`,
   'notices.unread': '未読',
   'notices.kind': (p: { kind: NoticeKind }) => ({ news: 'ニュース', maintenance: 'メンテナンス' })[p.kind],
@@ -228,6 +225,26 @@ export const ja = {
   'help.queryTooLong': (p: { max: number }) => `検索キーワードは${p.max}文字以内で入力してください。`,
 
   // ── home ──
+  'home.nav.home': 'ホーム',
+  'home.nav.profile': 'プロフィール変更',
+  'home.nav.loginMethods': 'ログイン方法変更',
+  'home.nav.terms': '利用規約',
+  'home.header.tools': 'お知らせとメニュー',
+  'home.header.notices': (p: { count: number }) => (p.count > 0 ? `お知らせ（未読${p.count}件）` : 'お知らせ'),
+  'home.header.messages': (p: { count: number }) => (p.count > 0 ? `MYメール（未読${p.count}件）` : 'MYメール'),
+  'home.header.more': 'メニュー',
+  'home.header.personal': '個人設定',
+  'home.header.notificationSettings': '通知設定',
+  'home.medical.description': '医療費と自己負担額の確認、医療費控除用のデータ',
+  'home.noTiles': 'ご加入の健康保険組合のほかのサービスは、準備ができしだい、ここに表示されます。',
+  'home.admin.oneLine': '改行や制御文字を含まない1行の文字列にしてください',
+  'home.admin.controlCharacters': '制御文字（改行とタブ以外）は使えません',
+  'home.admin.id': '半角英小文字・数字を1つのハイフンでつないだ形にしてください（例: health-checkup）',
+  'home.admin.duplicateId': 'このIDは一覧の前の項目で使われています。IDは一覧の中で重複しないようにしてください',
+  'home.admin.tileUrl': 'https:// で始まるURLか、/ で始まるポータル内のパスにしてください（http:、javascript:、// で始まるものは使えません）',
+  'home.admin.tooManyTiles': (p: { maximum: number }) => `タイルは${p.maximum}件までです`,
+  'home.admin.noArticles': '記事を1件以上指定してください。既定の内容に戻すには DELETE を使ってください',
+  'home.admin.tooManyArticles': (p: { maximum: number }) => `記事は${p.maximum}件までです`,
 } satisfies Record<string, Message>;
 
 export type PortalCatalogue = typeof ja;

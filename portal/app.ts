@@ -21,6 +21,10 @@ import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
+import { notificationsAdmin } from './admin/notifications-admin.js';
+import { createMailer } from '../mail/mailer.js';
+import { createNotificationWorker, type NotificationWorker } from './notifications/notification-worker.js';
+import { notificationSettingsRoutes } from './routes/notification-settings.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -35,7 +39,8 @@ function renderWithLayout(file: string, locals: object, done: (err: unknown, htm
   render().then((html) => done(null, html), done);
 }
 
-export function createPortal(config: PortalConfig, db: Database): { app: Express; sessions: KnexSessionStore } {
+/** The portal: its web app, its session store, and its notification mail worker (not started: main.ts starts it). */
+export function createPortal(config: PortalConfig, db: Database): { app: Express; sessions: KnexSessionStore; notifications: NotificationWorker } {
   const app = express();
   const https = config.baseUrl.startsWith('https:');
   const rps = new RelyingParties(config.unions);
@@ -85,14 +90,20 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), notificationsAdmin(db)] }));
   union.use(loadPortalMember(db), headerBadges(db, []));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
+  union.use(notificationSettingsRoutes(db));
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));
   app.use(errorHandler);
-  return { app, sessions };
+  const notifications = createNotificationWorker({
+    db, unions: config.unions, baseUrl: config.baseUrl, mail: config.mail,
+    // Each step of a conversation is bounded, so a hung server cannot hold the worker for long.
+    mailer: createMailer({ smtpUrl: config.mail.smtpUrl, mailDir: config.mail.mailDir, timeoutMs: 60_000 }),
+  });
+  return { app, sessions, notifications };
 }

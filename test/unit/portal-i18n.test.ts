@@ -7,6 +7,7 @@ const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
 const sample = {
   name: 'N', amount: 12960, month: '2025-03', year: 2025, category: '通院', days: 2, from: '2024-11', to: '2025-02',
   period: 'P', number: '06130001', max: 995, count: 996, end: 'from',
+  kind: 'medical', union: 'U',
 } as never;
 const render = (message: unknown) => (typeof message === 'function' ? (message as (p: never) => string)(sample) : message as string);
 

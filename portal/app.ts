@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type Express, type Response } from 'express';
 import session from 'express-session';
 import ejs from 'ejs';
+import { createMailer } from '../mail/mailer.js';
 import type { Database } from '../migrations/database.js';
 import { viewsDir } from '../project/paths.js';
 import type { PortalConfig } from './config.js';
@@ -22,7 +23,6 @@ import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
 import { notificationsAdmin } from './admin/notifications-admin.js';
-import { createMailer } from '../mail/mailer.js';
 import { createNotificationWorker, type NotificationWorker } from './notifications/notification-worker.js';
 import { notificationSettingsRoutes } from './routes/notification-settings.js';
 

@@ -9,6 +9,9 @@ export interface OutgoingMail {
   /** Every mail is multipart: the text part carries every link too. */
   text: string;
   html: string;
+  /** `<id@domain>`; the same at every attempt of one mail, so receivers can drop a repeat. Default: a fresh one. */
+  messageId?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -18,10 +21,13 @@ export interface Mailer {
 /**
  * Sends through the SMTP server of `smtpUrl`; without one (local demo), each mail is written as an
  * .eml file under `mailDir` and its text part is printed, so links can be followed from the console.
+ * `timeoutMs` bounds each step of the SMTP conversation (connecting, the greeting, any silence);
+ * without it nodemailer's defaults apply (up to 10 minutes of silence).
  */
-export function createMailer(options: { smtpUrl?: string; mailDir: string }): Mailer {
+export function createMailer(options: { smtpUrl?: string; mailDir: string; timeoutMs?: number }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    const timeouts = options.timeoutMs === undefined ? {} : { connectionTimeout: options.timeoutMs, greetingTimeout: options.timeoutMs, socketTimeout: options.timeoutMs };
+    const transport = nodemailer.createTransport({ url: options.smtpUrl, ...timeouts });
     return { send: async (mail) => { await transport.sendMail(mail); } };
   }
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

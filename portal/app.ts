@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type Express, type Response } from 'express';
 import session from 'express-session';
 import ejs from 'ejs';
+import { createMailer } from '../mail/mailer.js';
 import type { Database } from '../migrations/database.js';
 import { viewsDir } from '../project/paths.js';
 import type { PortalConfig } from './config.js';
@@ -28,6 +29,9 @@ import { storedHelpSource } from './help/stored-help.js';
 import type { HelpSource } from './help/help-content.js';
 import { noticesAdmin } from './admin/notices-admin.js';
 import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js';
+import { notificationsAdmin } from './admin/notifications-admin.js';
+import { createNotificationWorker, type NotificationWorker } from './notifications/notification-worker.js';
+import { notificationSettingsRoutes } from './routes/notification-settings.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -47,7 +51,8 @@ export interface PortalServices {
   help?: HelpSource;
 }
 
-export function createPortal(config: PortalConfig, db: Database, services: PortalServices = {}): { app: Express; sessions: KnexSessionStore } {
+/** The portal: its web app, its session store, and its notification mail worker (not started: main.ts starts it). */
+export function createPortal(config: PortalConfig, db: Database, services: PortalServices = {}): { app: Express; sessions: KnexSessionStore; notifications: NotificationWorker } {
   const app = express();
   const https = config.baseUrl.startsWith('https:');
   const rps = new RelyingParties(config.unions);
@@ -99,16 +104,22 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   // Public, for the IdP's login page: no member, no session.
   union.get('/maintenance.json', maintenanceFeed(db));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db), tilesAdmin(db), helpAdmin(db)] }));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db), tilesAdmin(db), helpAdmin(db), notificationsAdmin(db)] }));
   union.use(loadPortalMember(db), headerBadges(db, [noticeBadge]));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes(db));
   union.use(helpRoutes(services.help ?? storedHelpSource(db)));
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
   union.use('/notices', noticeRoutes(db));
+  union.use(notificationSettingsRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));
   app.use(errorHandler);
-  return { app, sessions };
+  const notifications = createNotificationWorker({
+    db, unions: config.unions, baseUrl: config.baseUrl, mail: config.mail,
+    // Each step of a conversation is bounded, so a hung server cannot hold the worker for long.
+    mailer: createMailer({ smtpUrl: config.mail.smtpUrl, mailDir: config.mail.mailDir, timeoutMs: 60_000 }),
+  });
+  return { app, sessions, notifications };
 }

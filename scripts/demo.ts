@@ -107,8 +107,10 @@ await migrateLatest(portalDb, portalMigrations);
 const claimCounts = await importClaims(portalDb, DEMO_UNION.slug, demoClaims);
 await idp.listen(idpConfig.port, '127.0.0.1');
 startBackchannelWorker({ db, registry: idp.registry, retry: idpConfig.backchannelRetry });
-const { app: portal } = createPortal(portalConfig, portalDb);
+const { app: portal, notifications } = createPortal(portalConfig, portalDb);
 await new Promise<void>((resolve) => portal.listen(portalConfig.port, '127.0.0.1', () => resolve()));
+// Notification mails (a new import of demo claims after a member's first portal login) go to data/mail/ too.
+notifications.start();
 
 console.log(`
 kenpo-id demo is running (IdP database: ${idpConfig.databaseUrl}, portal database: ${portalConfig.databaseUrl})

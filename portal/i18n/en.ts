@@ -202,6 +202,27 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'profile.avatar.refused.bad-crop': 'The area to crop goes outside the image. Please choose it again.',
 
   // ── notifications ──
+  'notifications.title': 'E-mail notifications',
+  'notifications.intro': 'Choose which notifications you receive by e-mail, such as news from your union and new MY mail. Tick the ones you want and press Save.',
+  'notifications.legend': 'Notifications to receive by e-mail',
+  'notifications.kind': (p) => ({ medical: 'Medical expense information updated', notices: 'News from your union', messages: 'MY mail (messages for you)' })[p.kind],
+  'notifications.save': 'Save',
+  'notifications.saved': 'Your e-mail notification settings have been saved.',
+  'notifications.addressHeading': 'Where notifications go',
+  'notifications.address': 'Notification mails are sent to:',
+  'notifications.noAddress': 'We do not know a confirmed e-mail address for you yet, so no notification mails are sent.',
+  'notifications.addressHint': 'Mails go to the confirmed e-mail address you had when you last logged in. If you change your address in your account settings, mails go to the new one from your next login.',
+  'notifications.noContent': 'Notification mails never contain your medical expenses or the text of messages. Log in to the portal to read them.',
+  'notifications.mail.subject': (p) => `[${p.union}] ${({ medical: 'Your medical expense information has been updated', notices: 'There is a new notice', messages: 'You have a new MY mail' })[p.kind]}`,
+  'notifications.mail.body': (p) => ({
+    medical: 'The medical expense information in the portal has been updated.',
+    notices: 'Your union has posted a new notice in the portal.',
+    messages: 'A new MY mail for you has arrived in the portal.',
+  })[p.kind],
+  'notifications.mail.open': 'View it in the portal',
+  'notifications.mail.noContent': 'To protect your privacy, this mail does not include any details. Please log in to the portal to read them.',
+  'notifications.mail.settings': 'You can choose which notification mails you receive in your e-mail notification settings.',
+  'notifications.mail.automatic': 'This mail was sent automatically.',
 
   // ── help ──
   'help.menu': 'Help and support',

@@ -201,6 +201,28 @@ export const ja = {
   'profile.avatar.refused.bad-crop': '切り抜く範囲が画像からはみ出しています。範囲を選び直してください。',
 
   // ── notifications ──
+  'notifications.title': 'Eメール通知設定',
+  'notifications.intro': '組合からのお知らせやMYメールの受信通知などをEメールで受け取る・受け取りを拒否するための設定です。受け取る通知にチェックを付けて「保存する」を押してください。',
+  'notifications.legend': 'Eメールで受け取る通知',
+  'notifications.kind': (p: { kind: 'medical' | 'notices' | 'messages' }) => ({ medical: '医療費情報の更新', notices: 'お知らせ', messages: 'MYメール' })[p.kind],
+  'notifications.save': '保存する',
+  'notifications.saved': 'Eメール通知設定を保存しました。',
+  'notifications.addressHeading': '通知の送信先',
+  'notifications.address': '通知メールの送信先:',
+  'notifications.noAddress': '確認済みのメールアドレスがまだ分からないため、通知メールは送信されません。',
+  'notifications.addressHint': '送信先は、前回ログインしたときの確認済みのメールアドレスです。アカウント管理でメールアドレスを変更した場合は、次回のログインから新しいアドレスに送信されます。',
+  'notifications.noContent': '通知メールには、医療費やメッセージの内容は記載されません。内容はポータルにログインしてご確認ください。',
+  'notifications.mail.subject': (p: { kind: 'medical' | 'notices' | 'messages'; union: string }) =>
+    `【${p.union}】${({ medical: '医療費情報が更新されました', notices: '新しいお知らせがあります', messages: '新しいMYメールが届いています' })[p.kind]}`,
+  'notifications.mail.body': (p: { kind: 'medical' | 'notices' | 'messages' }) => ({
+    medical: 'ポータルの医療費情報が更新されました。',
+    notices: 'ポータルに組合からの新しいお知らせが掲載されました。',
+    messages: 'ポータルにあなた宛ての新しいMYメールが届いています。',
+  })[p.kind],
+  'notifications.mail.open': 'ポータルで確認する',
+  'notifications.mail.noContent': '個人情報保護のため、このメールには内容を記載していません。ポータルにログインしてご確認ください。',
+  'notifications.mail.settings': '通知メールの受け取りは、Eメール通知設定で変更できます。',
+  'notifications.mail.automatic': 'このメールはシステムから自動で送信しています。',
 
   // ── help ──
   'help.menu': 'ヘルプ・サポート',

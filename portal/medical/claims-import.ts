@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../migrations/database.js';
+import { queueNotification } from '../notifications/outbox.js';
 import type { ClaimRecord } from './claims-csv.js';
 
 /** What an import did to the claim rows (and how many households and patients it added). */
@@ -23,7 +24,9 @@ const cardKey = (insurer: string, kigo: string, bango: string) => `${insurer}\u0
 /**
  * Writes validated claim records in one transaction: all or nothing. Rows are matched by the
  * union's claim id, so importing the same file again changes nothing; a corrected row is updated.
- * Claims missing from a file are kept (a file adds or corrects, it never deletes).
+ * Claims missing from a file are kept (a file adds or corrects, it never deletes). The same
+ * transaction owes one 'medical' notification (医療費情報の更新) to the households with a new or
+ * corrected claim: the data and its mails are committed together, or neither is.
  */
 export async function importClaims(
   db: Database,
@@ -37,14 +40,23 @@ export async function importClaims(
     const householdOf = (r: ClaimRecord) => ids.get(cardKey(r.insurerNumber, r.kigo, r.bango))!;
     const patientsCreated = await ensurePatients(trx, records, householdOf, now);
     const counts = { created: 0, unchanged: 0, updated: 0, householdsCreated, patientsCreated };
+    const changed = new Set<number>();
     let done = 0;
     for (const chunk of chunks(records, CHUNK)) {
       const result = await writeClaims(trx, unionSlug, chunk, householdOf, now);
       counts.created += result.created;
       counts.updated += result.updated;
       counts.unchanged += result.unchanged;
+      result.households.forEach((id) => changed.add(id));
       done += chunk.length;
       onProgress(done);
+    }
+    if (changed.size > 0) {
+      const cards = new Map(records.map((r) => [householdOf(r), { kigo: r.kigo, bango: r.bango }]));
+      await queueNotification(trx, {
+        unionSlug, kind: 'medical', ref: `claims-import:${new Date(now).toISOString()}`,
+        audience: { households: [...changed].map((id) => cards.get(id)!) },
+      });
     }
     return counts;
   });
@@ -118,6 +130,8 @@ async function writeClaims(trx: Trx, unionSlug: string, chunk: ClaimRecord[], ho
     .where({ union_slug: unionSlug }).whereIn('source_claim_id', chunk.map((r) => r.claimId));
   const bySourceId = new Map(existing.map((row) => [row.source_claim_id, row]));
   const inserts: object[] = [];
+  /** Households with a new or corrected claim: they have something new to see. */
+  const households = new Set<number>();
   let updated = 0;
   let unchanged = 0;
   for (const r of chunk) {
@@ -125,13 +139,15 @@ async function writeClaims(trx: Trx, unionSlug: string, chunk: ClaimRecord[], ho
     const old = bySourceId.get(r.claimId);
     if (!old) {
       inserts.push({ union_slug: unionSlug, source_claim_id: r.claimId, ...values, created_at: now, updated_at: now });
+      households.add(values.household_id);
     } else if (sameValues(values, old)) {
       unchanged += 1;
     } else {
       await trx('medical_claims').where({ id: old.id }).update({ ...values, updated_at: now });
       updated += 1;
+      households.add(values.household_id);
     }
   }
   if (inserts.length > 0) await trx('medical_claims').insert(inserts);
-  return { created: inserts.length, updated, unchanged };
+  return { created: inserts.length, updated, unchanged, households };
 }

@@ -20,7 +20,7 @@ import { createPortalTestDatabase, createPostgresTestDatabase, createTestDatabas
 import { startMailCapture, type MailCapture } from './smtp.js';
 import type { TestUnion } from './stack.js';
 
-const SOURCE_DIRS = ['idp', 'portal', 'migrations', 'net', 'i18n', 'scripts'];
+const SOURCE_DIRS = ['idp', 'portal', 'migrations', 'net', 'i18n', 'scripts', 'mail', 'audit', 'documents', 'project'];
 
 function newestMtime(dir: string): number {
   let newest = 0;

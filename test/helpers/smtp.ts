@@ -11,7 +11,14 @@ export interface MailCapture {
   close(): Promise<void>;
 }
 
-export async function startMailCapture(): Promise<MailCapture> {
+/**
+ * What the server answers at the end of a message's DATA: accept it (the default), refuse it with an
+ * SMTP reply (4xx: try later, 5xx: final), or say nothing at all (a server that hangs; the message
+ * counts only if a later attempt is accepted).
+ */
+export type MailAnswer = 'accept' | 'stall' | { code: number; message: string };
+
+export async function startMailCapture(options: { answer?: (mail: ParsedMail, envelopeTo: string[]) => MailAnswer } = {}): Promise<MailCapture> {
   const messages: ParsedMail[] = [];
   const waiters: (() => void)[] = [];
   const seen = new Map<string, number>();
@@ -19,8 +26,11 @@ export async function startMailCapture(): Promise<MailCapture> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       simpleParser(stream).then((mail) => {
+        const answer = options.answer?.(mail, session.envelope.rcptTo.map((r) => r.address.toLowerCase())) ?? 'accept';
+        if (answer === 'stall') return;
+        if (answer !== 'accept') return callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
         messages.push(mail);
         waiters.splice(0).forEach((wake) => wake());
         callback();

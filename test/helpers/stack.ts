@@ -104,10 +104,13 @@ export async function startStack(
       clientId: u.portal.clientId, clientSecret: u.portal.clientSecret, ...options.portalUnion,
     }))),
     PORTAL_DATABASE_URL: portalDatabase.url,
+    // Notification mails go to the same capture as the IdP's.
+    SMTP_URL: mail.url,
     ...options.env,
   });
-  const { app: portal } = createPortal(portalConfig, portalDatabase.db, options.portalServices);
+  const { app: portal, notifications } = createPortal(portalConfig, portalDatabase.db, options.portalServices);
   portalListener.server.on('request', portal);
+  notifications.start();
 
   const close = (server: http.Server) => new Promise<void>((resolve) => {
     server.closeAllConnections();
@@ -116,7 +119,7 @@ export async function startStack(
   return {
     database, portalDatabase, mail, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
     close: async () => {
-      await backchannel.stop();
+      await Promise.all([backchannel.stop(), notifications.stop()]);
       await Promise.all([close(idpListener.server), close(portalListener.server), mail.close()]);
       await Promise.all([database.drop(), portalDatabase.drop()]);
     },

@@ -13,6 +13,7 @@ import { RelyingParties } from './oidc-client.js';
 import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
 import { medicalRoutes } from './routes/medical.js';
+import { profileRoutes } from './routes/profile.js';
 import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { backchannelLogoutHandler } from './backchannel-logout.js';
@@ -53,6 +54,8 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   // Browsers ask every origin for /favicon.ico.
   app.get('/favicon.ico', (_req, res) => { res.type('image/svg+xml').sendFile(path.join(viewsDir, 'static', 'favicon.svg'), { maxAge: '1h' }); });
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  // A pasted self-introduction far over its 400 characters still comes back with its error message.
+  app.use('/u/:slug/profile', express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(session({
     name: 'kenpo_portal',
@@ -90,6 +93,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
+  union.use('/profile', profileRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

@@ -2,6 +2,7 @@ import type { Message } from '../../i18n/catalogue.js';
 import { ETAX_UNSIGNED_NOTE } from '../exports/etax-xml.js';
 import { careLabel, yen } from '../medical/format.js';
 import type { CareCategory } from '../medical/model.js';
+import type { CropPosition } from '../profile/avatar-crop.js';
 import { monthLabel } from '../medical/period.js';
 
 /** The two ends of the filter's period, as its labels name them. */
@@ -158,6 +159,37 @@ export const ja = {
   // ── mymail ──
 
   // ── profile ──
+  'profile.title': 'プロフィール設定',
+  'profile.rightsNote': '※ プロフィール画像、ニックネーム、自己紹介に第三者の著作権や肖像権、その他知的財産権、財産、プライバシーを侵害するもの、また、第三者を誹謗中傷する内容や法律・法令・規則などに違反するもの、公序良俗に反するものは設定しないでください。',
+  'profile.limit': (p: { max: number }) => `${p.max}文字以内`,
+  'profile.text.heading': 'ニックネーム・自己紹介',
+  'profile.nickname': 'ニックネーム',
+  'profile.introduction': '自己紹介',
+  'profile.submit': '保存する',
+  'profile.saved': 'ニックネーム・自己紹介を保存しました。',
+  'profile.checkInput': '入力内容を確認してください。',
+  'profile.nickname.tooLong': (p: { max: number; length: number }) => `ニックネームは${p.max}文字以内で入力してください（現在${p.length}文字）。`,
+  'profile.nickname.control': 'ニックネームに使えない文字（改行や制御文字）が含まれています。',
+  'profile.introduction.tooLong': (p: { max: number; length: number }) => `自己紹介は${p.max}文字以内で入力してください（現在${p.length}文字）。`,
+  'profile.introduction.control': '自己紹介に使えない文字（制御文字）が含まれています。',
+  'profile.avatar.heading': 'プロフィール画像',
+  'profile.avatar.current': '現在のプロフィール画像',
+  'profile.avatar.none': 'プロフィール画像は設定されていません。',
+  'profile.avatar.choose': '画像を選ぶ',
+  'profile.avatar.hint': 'JPEG、PNG、WebP 形式の5MBまでの画像を選んでください。選んだ位置で正方形に切り抜き、256×256ピクセルに縮小して保存します（元の画像は保存しません）。',
+  'profile.avatar.position': '切り抜く位置',
+  'profile.avatar.positionName': (p: { position: CropPosition }) => ({ center: '中央', top: '上', bottom: '下', left: '左', right: '右' })[p.position],
+  'profile.avatar.size': '切り抜く大きさ',
+  'profile.avatar.sizeName': (p: { percent: number }) => (p.percent === 100 ? '画像の短い辺いっぱい' : `短い辺の${p.percent}%`),
+  'profile.avatar.preview': '切り抜く範囲のプレビュー',
+  'profile.avatar.submit': '画像を保存する',
+  'profile.avatar.delete': '画像を削除する',
+  'profile.avatar.saved': 'プロフィール画像を保存しました。',
+  'profile.avatar.deleted': 'プロフィール画像を削除しました。',
+  'profile.avatar.refused.missing': '画像ファイルを選んでください。',
+  'profile.avatar.refused.several': '画像は1つだけ選んでください。',
+  'profile.avatar.refused.choice': '切り抜く位置と大きさは一覧から選んでください。',
+  'profile.avatar.refused.malformed': '送信された内容を読み取れませんでした。もう一度画像を選んでください。',
   'profile.avatar.refused.too-large': '画像のサイズは5MBまでです。',
   'profile.avatar.refused.not-an-image': '画像として読み込めませんでした。JPEG、PNG、WebP 形式の画像を選んでください。',
   'profile.avatar.refused.unsupported-type': 'この形式の画像は使えません。JPEG、PNG、WebP 形式の画像を選んでください。',

@@ -77,7 +77,8 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   });
 
   const union = express.Router({ mergeParams: true });
-  const notFound = (res: Response) => res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound') });
+  // No member header: a page's router may have set `member` (requireMember) without the header's `slug` and `csrf`.
+  const notFound = (res: Response) => res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound'), member: undefined });
   union.use((req, res, next) => {
     const found = rps.union(req.params.slug as string);
     if (!found) return notFound(res);

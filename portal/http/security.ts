@@ -29,9 +29,12 @@ export function csrfMatches(req: Request, actual: unknown): boolean {
   return Boolean(expected) && given.length === expected!.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected!));
 }
 
-/** The answer to a form without the session's token: most often a page left open past the session. */
+/**
+ * The answer to a form without the session's token: most often a page left open past the session.
+ * No member header (a page's `member` may be set by then, its `slug` and `csrf` are not).
+ */
 export function refuseForm(res: Response): void {
-  res.status(403).render('portal/error', { title: res.locals.t('common.errorTitle'), message: res.locals.t('common.formExpired') });
+  res.status(403).render('portal/error', { title: res.locals.t('common.errorTitle'), message: res.locals.t('common.formExpired'), member: undefined });
 }
 
 /** Every state-changing request must echo the session's token in the `csrf` form field. */

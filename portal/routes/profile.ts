@@ -106,11 +106,14 @@ export function profileRoutes(db: Database): Router {
   });
 
   /** The member's own avatar. Never another member's: the subject comes from the session, not the URL. */
-  router.get('/avatar', async (_req, res) => {
+  router.get('/avatar', async (req, res) => {
     const { union, member } = who(res);
     const avatar = await findAvatar(db, union.slug, member.sub);
     if (!avatar) {
-      return res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('profile.avatar.none') });
+      return res.status(404).render('portal/error', {
+        title: res.locals.t('common.notFoundTitle'), message: res.locals.t('profile.avatar.none'),
+        brand: union.name, slug: union.slug, member, csrf: csrfToken(req),
+      });
     }
     res.set({
       'Content-Type': 'image/webp',

@@ -2,7 +2,6 @@ import type { Message } from '../../i18n/catalogue.js';
 import { ETAX_UNSIGNED_NOTE } from '../exports/etax-xml.js';
 import { careLabel, yen } from '../medical/format.js';
 import type { CareCategory } from '../medical/model.js';
-import type { CropPosition } from '../profile/avatar-crop.js';
 import { monthLabel } from '../medical/period.js';
 
 /** The two ends of the filter's period, as its labels name them. */
@@ -178,9 +177,15 @@ export const ja = {
   'profile.avatar.choose': '画像を選ぶ',
   'profile.avatar.hint': 'JPEG、PNG、WebP 形式の5MBまでの画像を選んでください。選んだ位置で正方形に切り抜き、256×256ピクセルに縮小して保存します（元の画像は保存しません）。',
   'profile.avatar.position': '切り抜く位置',
-  'profile.avatar.positionName': (p: { position: CropPosition }) => ({ center: '中央', top: '上', bottom: '下', left: '左', right: '右' })[p.position],
+  'profile.avatar.position.center': '中央',
+  'profile.avatar.position.top': '上',
+  'profile.avatar.position.bottom': '下',
+  'profile.avatar.position.left': '左',
+  'profile.avatar.position.right': '右',
   'profile.avatar.size': '切り抜く大きさ',
-  'profile.avatar.sizeName': (p: { percent: number }) => (p.percent === 100 ? '画像の短い辺いっぱい' : `短い辺の${p.percent}%`),
+  'profile.avatar.size.100': '画像の短い辺いっぱい',
+  'profile.avatar.size.75': '短い辺の75%',
+  'profile.avatar.size.50': '短い辺の50%',
   'profile.avatar.preview': '切り抜く範囲のプレビュー',
   'profile.avatar.submit': '画像を保存する',
   'profile.avatar.delete': '画像を削除する',

@@ -1,4 +1,6 @@
-import { cropSquare, parseCropChoice } from '../../portal/profile/avatar-crop.js';
+import { en } from '../../portal/i18n/en.js';
+import { ja } from '../../portal/i18n/ja.js';
+import { CROP_POSITIONS, CROP_SIZES, cropSquare, parseCropChoice } from '../../portal/profile/avatar-crop.js';
 import { parseProfileText, type ProfileTextResult } from '../../portal/profile/profile-text.js';
 
 const errorsOf = (result: ProfileTextResult) => (result.ok ? [] : result.errors.map((e) => [e.field, typeof e.said === 'string' ? e.said : e.said.key]));
@@ -63,5 +65,11 @@ describe('the crop position chosen on the page', () => {
     for (const fields of [{ position: 'middle' }, { size: '60' }, { size: '100.0' }, { size: ' 50' }, { position: ['top'] }, { size: 50 }]) {
       expect([fields, parseCropChoice(fields)]).toEqual([fields, undefined]);
     }
+  });
+
+  test('every position and size the page offers has its words in both languages', () => {
+    // Typed keys: a choice added without its words does not compile.
+    for (const position of CROP_POSITIONS) expect([ja[`profile.avatar.position.${position}`], en[`profile.avatar.position.${position}`]]).toEqual([expect.any(String), expect.any(String)]);
+    for (const size of CROP_SIZES) expect([ja[`profile.avatar.size.${size}`], en[`profile.avatar.size.${size}`]]).toEqual([expect.any(String), expect.any(String)]);
   });
 });

@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth.js';
 import { homeRoutes } from './routes/home.js';
 import { helpRoutes } from './routes/help.js';
 import { medicalRoutes } from './routes/medical.js';
+import { profileRoutes } from './routes/profile.js';
 import { KnexSessionStore } from './session-store.js';
 import { IssuerKeys } from './issuer-keys.js';
 import { backchannelLogoutHandler } from './backchannel-logout.js';
@@ -70,6 +71,8 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   // Browsers ask every origin for /favicon.ico.
   app.get('/favicon.ico', (_req, res) => { res.type('image/svg+xml').sendFile(path.join(viewsDir, 'static', 'favicon.svg'), { maxAge: '1h' }); });
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  // A pasted self-introduction far over its 400 characters still comes back with its error message.
+  app.use('/u/:slug/profile', express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(session({
     name: 'kenpo_portal',
@@ -91,7 +94,8 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   });
 
   const union = express.Router({ mergeParams: true });
-  const notFound = (res: Response) => res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound') });
+  // No member header: a page's router may have set `member` (requireMember) without the header's `slug` and `csrf`.
+  const notFound = (res: Response) => res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound'), member: undefined });
   union.use((req, res, next) => {
     const found = rps.union(req.params.slug as string);
     if (!found) return notFound(res);
@@ -112,6 +116,7 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
   union.use('/notices', noticeRoutes(db));
   union.use(notificationSettingsRoutes(db));
+  union.use('/profile', profileRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

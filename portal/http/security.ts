@@ -22,14 +22,25 @@ export function csrfToken(req: Request): string {
   return req.session.csrf;
 }
 
+/** Whether `actual` is the session's CSRF token (for a form read by hand, such as a multipart upload). */
+export function csrfMatches(req: Request, actual: unknown): boolean {
+  const expected = req.session.csrf;
+  const given = typeof actual === 'string' ? actual : '';
+  return Boolean(expected) && given.length === expected!.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected!));
+}
+
+/**
+ * The answer to a form without the session's token: most often a page left open past the session.
+ * No member header (a page's `member` may be set by then, its `slug` and `csrf` are not).
+ */
+export function refuseForm(res: Response): void {
+  res.status(403).render('portal/error', { title: res.locals.t('common.errorTitle'), message: res.locals.t('common.formExpired'), member: undefined });
+}
+
 /** Every state-changing request must echo the session's token in the `csrf` form field. */
 export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
-  const expected = req.session.csrf;
-  const actual = typeof req.body?.csrf === 'string' ? req.body.csrf : '';
-  if (expected && actual.length === expected.length && crypto.timingSafeEqual(Buffer.from(actual), Buffer.from(expected))) {
-    return next();
-  }
-  res.status(403).render('portal/error', { title: res.locals.t('common.errorTitle'), message: res.locals.t('common.formExpired') });
+  if (csrfMatches(req, req.body?.csrf)) return next();
+  refuseForm(res);
 }
 
 /** Shown when even the error page cannot be rendered: no template, no request data, both languages. */

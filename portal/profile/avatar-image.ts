@@ -17,6 +17,9 @@ export interface AvatarCrop {
   size: number;
 }
 
+/** The square to keep, or how to find it once the upright picture's size is known (avatar-crop.ts). */
+export type AvatarCropChoice = AvatarCrop | 'centre' | ((upright: { width: number; height: number }) => AvatarCrop) | undefined;
+
 export type AvatarResult =
   | { ok: true; image: Buffer; contentType: 'image/webp' }
   | { ok: false; reason: AvatarRefusal };
@@ -60,7 +63,7 @@ const decodeOptions = {
 } satisfies sharp.SharpOptions;
 
 /** Checks the upload and re-encodes the chosen square (the largest centred one by default) as a WebP avatar. */
-export async function processAvatar(bytes: Buffer, crop: AvatarCrop | 'centre' | undefined): Promise<AvatarResult> {
+export async function processAvatar(bytes: Buffer, crop: AvatarCropChoice): Promise<AvatarResult> {
   if (bytes.length > AVATAR_MAX_BYTES) return refuse('too-large');
   const type = sniff(bytes);
   if (type === 'other-image') return refuse('unsupported-type');
@@ -78,7 +81,8 @@ export async function processAvatar(bytes: Buffer, crop: AvatarCrop | 'centre' |
   if (header.width * header.height > AVATAR_MAX_PIXELS) return refuse('too-many-pixels');
 
   const { width, height } = header.autoOrient; // as the member sees it, after EXIF orientation
-  const square = crop === undefined || crop === 'centre' ? centredSquare(width, height) : crop;
+  const square = crop === undefined || crop === 'centre' ? centredSquare(width, height)
+    : typeof crop === 'function' ? crop({ width, height }) : crop;
   if (!fitsInside(square, width, height)) return refuse('bad-crop');
 
   try {

@@ -28,7 +28,7 @@ async function publish(slug: string, notice: object): Promise<number> {
   return ((await response.json()) as { id: number }).id;
 }
 
-const bell = (page: Page, name: string) => page.getByRole('navigation', { name: '会員メニュー' }).getByRole('link', { name, exact: true });
+const bell = (page: Page, name: string) => page.getByRole('navigation', { name: 'お知らせとメニュー' }).getByRole('link', { name, exact: true });
 
 test('no notices yet: the bell has no count, and the list says there is nothing yet', async () => {
   const page = await browser.newPage();
@@ -36,7 +36,7 @@ test('no notices yet: the bell has no count, and the list says there is nothing 
   await bell(page, 'お知らせ').click();
   await page.getByRole('heading', { name: 'お知らせ', level: 1 }).waitFor();
   expect(await page.getByText('現在、お知らせはありません。').isVisible()).toBe(true);
-  expect(await page.locator('.site-header .badge').count()).toBe(0);
+  expect(await page.locator('.site-header .count').count()).toBe(0);
   expect(await axeViolations(page)).toEqual([]);
   await page.close();
 });
@@ -72,7 +72,7 @@ test('two new notices: the bell counts them, the list marks them 未読, opening
   expect(await page.locator('.maintenance-window').innerText()).toContain('メンテナンス日時: 2032年1月15日(木) 19:00〜22:00');
   expect(await axeViolations(page)).toEqual([]);
   expect(await bell(page, 'お知らせ').isVisible()).toBe(true);
-  expect(await page.locator('.site-header .badge').count()).toBe(0);
+  expect(await page.locator('.site-header .count').count()).toBe(0);
 
   // An id that is not there: a page of its own, with the way back.
   await page.goto(`${stack.portalUrl}/u/alpha/notices/424242`);
@@ -96,7 +96,7 @@ test('in English: the list, a notice and the empty state have no Japanese beside
 
   const id = await publish('beta', MAINTENANCE);
   await page.reload();
-  const englishBell = page.getByRole('navigation', { name: 'Member menu' }).getByRole('link', { name: 'Notices (1 unread)' });
+  const englishBell = page.getByRole('navigation', { name: 'Notices and menu' }).getByRole('link', { name: 'Notices (1 unread)' });
   expect(await englishBell.isVisible()).toBe(true);
   expect(await page.locator('.label-unread').innerText()).toBe('Unread');
   const withNotice = [...data, MAINTENANCE.title, MAINTENANCE.body];
@@ -108,7 +108,7 @@ test('in English: the list, a notice and the empty state have no Japanese beside
   expect(await page.locator('.maintenance-window').innerText()).toContain('Thu 15 January 2032, 19:00–22:00 (Japan time)');
   expect(await japaneseOnPage(page, withNotice)).toEqual([]);
   expect(await axeViolations(page)).toEqual([]);
-  expect(await page.getByRole('navigation', { name: 'Member menu' }).getByRole('link', { name: 'Notices', exact: true }).isVisible()).toBe(true);
+  expect(await page.getByRole('navigation', { name: 'Notices and menu' }).getByRole('link', { name: 'Notices', exact: true }).isVisible()).toBe(true);
   await context.close();
 });
 

@@ -95,7 +95,7 @@ test('on a 360px phone, the header shows the member, the menu, 🔔 ✉ and ☰ 
 
   await menu.getByRole('link', { name: '利用規約' }).tap();
   await page.waitForURL(`${issuer}/terms`);
-  await page.getByRole('heading', { name: '利用規約への同意', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: '利用規約', level: 1 }).waitFor();
   await context.close();
 });
 

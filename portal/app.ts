@@ -21,6 +21,9 @@ import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
+import { messagesAdmin } from './admin/messages-admin.js';
+import { unreadMessagesBadge } from './messages/message-badge.js';
+import { messageFormBody, messageRoutes } from './routes/messages.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -53,6 +56,7 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   // Browsers ask every origin for /favicon.ico.
   app.get('/favicon.ico', (_req, res) => { res.type('image/svg+xml').sendFile(path.join(viewsDir, 'static', 'favicon.svg'), { maxAge: '1h' }); });
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.use('/u/:slug/messages', messageFormBody);
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(session({
     name: 'kenpo_portal',
@@ -85,11 +89,12 @@ export function createPortal(config: PortalConfig, db: Database): { app: Express
   });
   union.post('/backchannel-logout', backchannelLogoutHandler(db, keys));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db)] }));
-  union.use(loadPortalMember(db), headerBadges(db, []));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), messagesAdmin(db)] }));
+  union.use(loadPortalMember(db), headerBadges(db, [unreadMessagesBadge]));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes());
   union.use('/medical', medicalRoutes({ db, rps, verifier }));
+  union.use('/messages', messageRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

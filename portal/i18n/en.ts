@@ -177,7 +177,7 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'mymail.repliedNote': 'You have replied. When the union answers, this message shows as unread again.',
   'mymail.replyHeading': 'Reply',
   'mymail.replyLabel': 'Your reply',
-  'mymail.replyHint': 'Up to 2,000 characters.',
+  'mymail.replyHint': 'You can write up to 2,000 characters.',
   'mymail.counter': (p) => `${p.count} / 2,000 characters`,
   'mymail.send': 'Send',
   'mymail.sent': 'Your reply has been sent.',

@@ -175,7 +175,7 @@ export const ja = {
   'mymail.repliedNote': '返信済みです。組合から回答があると、このメールは未読に戻ります。',
   'mymail.replyHeading': '返信する',
   'mymail.replyLabel': '返信内容',
-  'mymail.replyHint': '2,000文字以内で入力してください。',
+  'mymail.replyHint': '2,000文字まで入力できます。',
   'mymail.counter': (p: { count: string }) => `${p.count} / 2,000文字`,
   'mymail.send': '送信する',
   'mymail.sent': '返信を送信しました。',

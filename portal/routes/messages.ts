@@ -36,12 +36,16 @@ const messageId = (value: unknown) => (typeof value === 'string' && /^\d{1,15}$/
 /** MYメール: the member's list, a message with its thread, and the reply form of a 要返信 message. */
 export function messageRoutes(db: Database): Router {
   const router = Router({ mergeParams: true });
-  router.use(requireMember);
+  router.use(requireMember, (req, res, next) => {
+    // What the member header needs, for pages rendered outside this router too (requireCsrf's refusal).
+    const union = res.locals.union as PortalUnion;
+    Object.assign(res.locals, { brand: union.name, slug: union.slug, csrf: csrfToken(req) });
+    next();
+  });
 
   const base = (res: Response) => `/u/${(res.locals.union as PortalUnion).slug}/messages`;
-  const render = (req: Request, res: Response, view: string, locals: object) => {
-    const union = res.locals.union as PortalUnion;
-    res.render(`portal/messages/${view}`, { brand: union.name, slug: union.slug, member: res.locals.member, csrf: csrfToken(req), base: base(res), ...locals });
+  const render = (_req: Request, res: Response, view: string, locals: object) => {
+    res.render(`portal/messages/${view}`, { member: res.locals.member, base: base(res), ...locals });
   };
   const audit = (req: Request, res: Response, entry: Pick<AuditEntry, 'action' | 'target' | 'outcome' | 'detail'>) => recordAudit(db, {
     unionSlug: (res.locals.union as PortalUnion).slug, actor: `member:${(res.locals.member as MemberSession).sub}`, ip: req.ip ?? null, ...entry,
@@ -49,10 +53,7 @@ export function messageRoutes(db: Database): Router {
   /** Whatever the id — another person's, another union's, none at all — the member learns only "not found". */
   const notFound = async (req: Request, res: Response, action: string) => {
     await audit(req, res, { action, target: `message:${String(req.params.id).slice(0, 20)}`, outcome: 'denied', detail: { reason: 'not-addressed' } });
-    res.status(404).render('portal/error', {
-      title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound'),
-      brand: (res.locals.union as PortalUnion).name, slug: (res.locals.union as PortalUnion).slug, csrf: csrfToken(req),
-    });
+    res.status(404).render('portal/error', { title: res.locals.t('common.notFoundTitle'), message: res.locals.t('common.notFound') });
   };
 
   const showMessage = (req: Request, res: Response, message: Message, form: { text: string; error?: PortalSaid; sent?: boolean }) => {
@@ -103,6 +104,9 @@ export function messageRoutes(db: Database): Router {
       action: 'mymail.reply', target: `message:${message.id}`, outcome: 'success', detail: { entry: outcome.entry.id, characters: characterCount(check.text) },
     });
     req.session.messageReplySent = message.id;
+    // Saved before the redirect leaves: express-session would send the headers first, and the browser's
+    // next request could read the session before the notice is in it.
+    await new Promise<void>((resolve, reject) => { req.session.save((err) => (err ? reject(err) : resolve())); });
     res.redirect(303, `${base(res)}/${message.id}`);
   });
 

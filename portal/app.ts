@@ -33,6 +33,9 @@ import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js'
 import { notificationsAdmin } from './admin/notifications-admin.js';
 import { createNotificationWorker, type NotificationWorker } from './notifications/notification-worker.js';
 import { notificationSettingsRoutes } from './routes/notification-settings.js';
+import { messagesAdmin } from './admin/messages-admin.js';
+import { unreadMessagesBadge } from './messages/message-badge.js';
+import { messageFormBody, messageRoutes } from './routes/messages.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -73,6 +76,7 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   // A pasted self-introduction far over its 400 characters still comes back with its error message.
   app.use('/u/:slug/profile', express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use('/u/:slug/messages', messageFormBody);
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(session({
     name: 'kenpo_portal',
@@ -108,8 +112,8 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   // Public, for the IdP's login page: no member, no session.
   union.get('/maintenance.json', maintenanceFeed(db));
   const verifier = new PortalTokenVerifier(keys);
-  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db), tilesAdmin(db), helpAdmin(db), notificationsAdmin(db)] }));
-  union.use(loadPortalMember(db), headerBadges(db, [noticeBadge]));
+  union.use('/admin', portalAdminRouter({ db, verifier, features: [auditAdmin(db), noticesAdmin(db), messagesAdmin(db), tilesAdmin(db), helpAdmin(db), notificationsAdmin(db)] }));
+  union.use(loadPortalMember(db), headerBadges(db, [noticeBadge, unreadMessagesBadge]));
   union.use(authRoutes(rps, config.baseUrl, db, verifier));
   union.use(homeRoutes(db));
   union.use(helpRoutes(services.help ?? storedHelpSource(db)));
@@ -117,6 +121,7 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   union.use('/notices', noticeRoutes(db));
   union.use(notificationSettingsRoutes(db));
   union.use('/profile', profileRoutes(db));
+  union.use('/messages', messageRoutes(db));
   app.use('/u/:slug', union);
 
   app.use((_req, res) => notFound(res));

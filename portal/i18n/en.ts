@@ -2,6 +2,7 @@ import type { CatalogueOf } from '../../i18n/catalogue.js';
 import type { CareCategory } from '../medical/model.js';
 import type { FilterEnd, PortalCatalogue } from './ja.js';
 import { enDate, enWindow } from '../notices/notice-dates.js';
+import { messageTime } from '../messages/message-text.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const monthName = (month: string) => MONTHS[Number(month.slice(5, 7)) - 1];
@@ -193,6 +194,35 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'notices.field.publishOrder': 'must be after publishFrom',
 
   // ── mymail ──
+  'mymail.title': 'My mail',
+  'mymail.intro': 'Notices and important messages the union sends to you personally. If a title has the "Reply requested" label, please read it and be sure to reply.',
+  'mymail.empty': 'You have no messages yet.',
+  'mymail.emptyHint': 'When the union sends you a message, it appears here, newest first. The ✉ at the top of the page shows how many are new.',
+  'mymail.listLabel': 'Your messages',
+  'mymail.unread': 'Unread',
+  'mymail.replyRequested': 'Reply requested',
+  'mymail.replied': 'Replied',
+  'mymail.dateTime': (p) => messageTime(p.at, 'en'),
+  'mymail.received': 'Received',
+  'mymail.backToList': 'Back to My mail',
+  'mymail.threadHeading': 'Conversation',
+  'mymail.fromUnion': 'The union',
+  'mymail.fromYou': 'You',
+  'mymail.replyPrompt': 'This message needs a reply. Please read it and reply in the box below.',
+  'mymail.repliedNote': 'You have replied. When the union answers, this message shows as unread again.',
+  'mymail.replyHeading': 'Reply',
+  'mymail.replyLabel': 'Your reply',
+  'mymail.replyHint': 'You can write up to 2,000 characters.',
+  'mymail.counter': (p) => `${p.count} / 2,000 characters`,
+  'mymail.send': 'Send',
+  'mymail.sent': 'Your reply has been sent.',
+  'mymail.replyEmpty': 'Please enter your reply.',
+  'mymail.replyTooLong': 'Your reply must be 2,000 characters or fewer.',
+  'mymail.notReplyable': 'This message cannot be replied to.',
+  'mymail.headerUnread': (p) => `${p.count} unread`,
+  'mymail.field.controlCharacters': 'must not contain control characters other than line breaks and tabs',
+  'mymail.field.singleLine': 'must be a single line',
+  'mymail.field.edaban': 'must be two digits (00 for the insured person)',
 
   // ── profile ──
   'profile.title': 'Profile',

@@ -5,6 +5,7 @@ import type { CareCategory } from '../medical/model.js';
 import { monthLabel } from '../medical/period.js';
 import type { NoticeKind } from '../notices/notice-repository.js';
 import { jaDate, jaWindow } from '../notices/notice-dates.js';
+import { messageTime } from '../messages/message-text.js';
 
 /** The two ends of the filter's period, as its labels name them. */
 export type FilterEnd = 'from' | 'to';
@@ -192,6 +193,35 @@ export const ja = {
   'notices.field.publishOrder': '掲載開始日時（publishFrom）より後にしてください',
 
   // ── mymail ──
+  'mymail.title': 'MYメール',
+  'mymail.intro': '組合からあなた宛に送信された通知や重要なお知らせなどをお届けします。タイトルに「要返信」ラベルが付いている場合は、内容をご確認のうえ必ずご返信ください。',
+  'mymail.empty': 'MYメールはまだ届いていません。',
+  'mymail.emptyHint': '組合からあなた宛の通知が届くと、ここに新しい順に表示されます。新しいMYメールがあると、画面上部の「✉」に件数が表示されます。',
+  'mymail.listLabel': 'MYメールの一覧',
+  'mymail.unread': '未読',
+  'mymail.replyRequested': '要返信',
+  'mymail.replied': '返信済み',
+  'mymail.dateTime': (p: { at: number }) => messageTime(p.at, 'ja'),
+  'mymail.received': '受信日時',
+  'mymail.backToList': 'MYメール一覧に戻る',
+  'mymail.threadHeading': 'やりとり',
+  'mymail.fromUnion': '健康保険組合',
+  'mymail.fromYou': 'あなた',
+  'mymail.replyPrompt': 'このメールには返信が必要です。内容をご確認のうえ、下の欄からご返信ください。',
+  'mymail.repliedNote': '返信済みです。組合から回答があると、このメールは未読に戻ります。',
+  'mymail.replyHeading': '返信する',
+  'mymail.replyLabel': '返信内容',
+  'mymail.replyHint': '2,000文字まで入力できます。',
+  'mymail.counter': (p: { count: string }) => `${p.count} / 2,000文字`,
+  'mymail.send': '送信する',
+  'mymail.sent': '返信を送信しました。',
+  'mymail.replyEmpty': '返信内容を入力してください。',
+  'mymail.replyTooLong': '返信は2,000文字以内で入力してください。',
+  'mymail.notReplyable': 'このメールには返信できません。',
+  'mymail.headerUnread': (p: { count: number }) => `未読${p.count}件`,
+  'mymail.field.controlCharacters': '改行とタブ以外の制御文字は使えません',
+  'mymail.field.singleLine': '改行を含めないでください',
+  'mymail.field.edaban': '2桁の数字にしてください（本人は 00）',
 
   // ── profile ──
   'profile.title': 'プロフィール設定',

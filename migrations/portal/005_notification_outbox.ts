@@ -28,6 +28,8 @@ export async function up(knex: Knex): Promise<void> {
     // Who is to be told, as JSON (outbox.ts NotificationAudience): households, a relation, or one card.
     t.text('audience').notNullable();
     t.bigInteger('created_at').notNullable();
+    // Not to be sent before (a notice published for later); null: at once.
+    t.bigInteger('not_before').nullable();
     // Set, with the number of deliveries written, by the transaction that expands the batch.
     t.bigInteger('expanded_at').nullable();
     t.integer('recipients').nullable();

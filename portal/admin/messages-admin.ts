@@ -188,7 +188,6 @@ export function messagesAdmin(db: Database): AdminFeature {
         const input = parse(newMessage, req.body);
         const recipient = { kigo: input.kigo, bango: input.bango, edaban: input.edaban };
         audit.target = cardTarget(recipient);
-        // The notification outbox (a mail to the card's members) joins this transaction: createMessage's third argument.
         const created = await createMessage(db, {
           unionSlug: union.slug, card: recipient, subject: input.subject, body: input.body, replyRequested: input.replyRequested, createdBy: clientId,
         });

@@ -219,7 +219,6 @@ export const en: CatalogueOf<PortalCatalogue> = {
   'mymail.replyEmpty': 'Please enter your reply.',
   'mymail.replyTooLong': 'Your reply must be 2,000 characters or fewer.',
   'mymail.notReplyable': 'This message cannot be replied to.',
-  'mymail.headerUnread': (p) => `${p.count} unread`,
   'mymail.field.controlCharacters': 'must not contain control characters other than line breaks and tabs',
   'mymail.field.singleLine': 'must be a single line',
   'mymail.field.edaban': 'must be two digits (00 for the insured person)',

@@ -218,7 +218,6 @@ export const ja = {
   'mymail.replyEmpty': '返信内容を入力してください。',
   'mymail.replyTooLong': '返信は2,000文字以内で入力してください。',
   'mymail.notReplyable': 'このメールには返信できません。',
-  'mymail.headerUnread': (p: { count: number }) => `未読${p.count}件`,
   'mymail.field.controlCharacters': '改行とタブ以外の制御文字は使えません',
   'mymail.field.singleLine': '改行を含めないでください',
   'mymail.field.edaban': '2桁の数字にしてください（本人は 00）',

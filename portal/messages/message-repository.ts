@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Database } from '../../migrations/database.js';
+import { queueNotification } from '../notifications/outbox.js';
 
 /**
  * MYメール storage: a message from the union to one person, named by their card within the union
@@ -70,7 +72,6 @@ export interface NewMessage {
   createdBy: string;
 }
 
-type Transaction = Database;
 
 interface MessageRow {
   id: number; union_slug: string; kigo: string; bango: string; edaban: string; subject: string; body?: string;
@@ -101,15 +102,12 @@ const entryOf = (r: { id: number; author: Author; author_id: string; text: strin
   id: Number(r.id), author: r.author, authorId: r.author_id, text: r.text, createdAt: Number(r.created_at), answeredAt: optionalTime(r.answered_at),
 });
 
-/**
- * Stores a new message. `inTransaction` runs inside the same transaction once the message exists
- * (the notification outbox: a mail is queued if and only if the message is stored).
- */
-export async function createMessage(
-  db: Database,
-  message: NewMessage,
-  inTransaction?: (trx: Transaction, created: MessageSummary) => Promise<void>,
-): Promise<MessageSummary> {
+/** The notification mail of a MY mail (new, or answered by the union), to its card, in the message's transaction. */
+const queueMessageMail = (trx: Knex.Transaction, unionSlug: string, id: number, card: { kigo: string; bango: string; edaban: string }) =>
+  queueNotification(trx, { unionSlug, kind: 'messages', ref: `message:${id}`, audience: { card } });
+
+/** Stores a MY mail and, in the same transaction, owes the member its notification mail. */
+export async function createMessage(db: Database, message: NewMessage): Promise<MessageSummary> {
   const now = Date.now();
   return db.transaction(async (trx) => {
     const [row] = await trx('member_messages').insert({
@@ -118,7 +116,7 @@ export async function createMessage(
       created_at: now, union_version: 1, read_version: 0, read_at: null, last_entry_by: 'union', last_entry_at: now,
     }).returning(SUMMARY_COLUMNS.map((c) => c.replace('member_messages.', '')));
     const created = summaryOf(row as MessageRow);
-    if (inTransaction) await inTransaction(trx, created);
+    await queueMessageMail(trx, message.unionSlug, created.id, message.card);
     return created;
   });
 }
@@ -205,6 +203,8 @@ export async function addUnionReply(
     const [row] = await trx('member_message_entries').insert({
       message_id: reply.id, author: 'union', author_id: reply.clientId, text: reply.text, created_at: now, answered_at: null,
     }).returning(['id', 'author', 'author_id', 'text', 'created_at', 'answered_at']);
+    const card = await trx('member_messages').where({ id: reply.id }).first('kigo', 'bango', 'edaban');
+    await queueMessageMail(trx, reply.unionSlug, reply.id, card);
     return entryOf(row);
   });
 }

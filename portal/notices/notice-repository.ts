@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Database } from '../../migrations/database.js';
 import type { Relation } from '../medical/model.js';
+import { cancelNotification, queueNotification } from '../notifications/outbox.js';
 import type { MaintenanceWindow } from './maintenance-window.js';
 
 export const NOTICE_KINDS = ['news', 'maintenance'] as const;
@@ -91,11 +92,27 @@ const validId = (id: number) => Number.isInteger(id) && id > 0 && id <= MAX_ID;
 
 // ── the union's side (admin API) ──
 
+const RELATION_OF: Record<NoticeAudience, 'all' | Relation> = { all: 'all', insured: '本人', dependants: '家族' };
+const notificationRef = (id: number) => `notice:${id}`;
+
+/** The notification mail of a notice, owed from its publication on, to its audience (in the notice's transaction). */
+const queueNoticeMail = (trx: Knex.Transaction, unionSlug: string, id: number, fields: NoticeFields, now: number) =>
+  queueNotification(trx, {
+    unionSlug, kind: 'notices', ref: notificationRef(id), audience: { relation: RELATION_OF[fields.audience] },
+    ...(fields.publishFrom > now ? { notBefore: fields.publishFrom } : {}),
+  });
+
+/** Stores a notice and, in the same transaction, owes its notification mails (sent from its publication on). */
 export async function createNotice(db: Database, unionSlug: string, fields: NoticeFields, by: string, now = Date.now()): Promise<Notice> {
-  const [row] = await db('notices').insert({
-    union_slug: unionSlug, ...columnsOf(fields), created_by: by, created_at: now, updated_by: by, updated_at: now,
-  }, ['id']);
-  return (await findNotice(db, unionSlug, Number(typeof row === 'object' ? row.id : row)))!;
+  const id = await db.transaction(async (trx) => {
+    const [row] = await trx('notices').insert({
+      union_slug: unionSlug, ...columnsOf(fields), created_by: by, created_at: now, updated_by: by, updated_at: now,
+    }, ['id']);
+    const created = Number(typeof row === 'object' ? row.id : row);
+    await queueNoticeMail(trx, unionSlug, created, fields, now);
+    return created;
+  });
+  return (await findNotice(db, unionSlug, id))!;
 }
 
 /** Any notice of the union, withdrawn ones too. */
@@ -108,15 +125,23 @@ export async function findNotice(db: Database, unionSlug: string, id: number): P
 /** Replaces what the union decides of a notice that is not withdrawn; undefined when there is none. */
 export async function updateNotice(db: Database, unionSlug: string, id: number, fields: NoticeFields, by: string, now = Date.now()): Promise<Notice | undefined> {
   if (!validId(id)) return undefined;
-  const changed = await db('notices').where({ union_slug: unionSlug, id }).whereNull('withdrawn_at')
-    .update({ ...columnsOf(fields), updated_by: by, updated_at: now });
+  const changed = await db.transaction(async (trx) => {
+    const rows = await trx('notices').where({ union_slug: unionSlug, id }).whereNull('withdrawn_at')
+      .update({ ...columnsOf(fields), updated_by: by, updated_at: now });
+    // Mails nobody has been sent yet follow the new publication time and audience; once sent, they stay sent.
+    if (rows && await cancelNotification(trx, unionSlug, notificationRef(id))) await queueNoticeMail(trx, unionSlug, id, fields, now);
+    return rows;
+  });
   return changed ? findNotice(db, unionSlug, id) : undefined;
 }
 
 /** Takes a notice off the members' pages for good; the row stays (reads, audit). Withdrawing twice keeps the first time. */
 export async function withdrawNotice(db: Database, unionSlug: string, id: number, by: string, now = Date.now()): Promise<Notice | undefined> {
   if (!validId(id)) return undefined;
-  await db('notices').where({ union_slug: unionSlug, id }).whereNull('withdrawn_at').update({ withdrawn_at: now, withdrawn_by: by });
+  await db.transaction(async (trx) => {
+    const rows = await trx('notices').where({ union_slug: unionSlug, id }).whereNull('withdrawn_at').update({ withdrawn_at: now, withdrawn_by: by });
+    if (rows) await cancelNotification(trx, unionSlug, notificationRef(id));
+  });
   return findNotice(db, unionSlug, id);
 }
 

@@ -40,9 +40,11 @@ const CHUNK = 300;
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-/** Batches no worker has expanded yet, oldest first. */
-export async function unexpandedBatches(db: Database, limit: number): Promise<number[]> {
-  const rows: Array<{ id: number }> = await db('notification_batches').whereNull('expanded_at').orderBy('id').limit(limit).select('id');
+/** Batches due that no worker has expanded yet, oldest first. */
+export async function unexpandedBatches(db: Database, limit: number, now = Date.now()): Promise<number[]> {
+  const rows: Array<{ id: number }> = await db('notification_batches').whereNull('expanded_at')
+    .andWhere((q) => { q.whereNull('not_before').orWhere('not_before', '<=', now); })
+    .orderBy('id').limit(limit).select('id');
   return rows.map((r) => Number(r.id));
 }
 

@@ -21,6 +21,8 @@ export interface NotificationRequest {
   /** What caused it, for the admin API (a notice id, a MY mail id, an import); never its content. */
   ref: string;
   audience: NotificationAudience;
+  /** Epoch ms before which nobody is told (a notice published for later); absent: at once. */
+  notBefore?: number;
 }
 
 /** Tells this process's worker that a batch was committed, so it need not wait for its next poll. */
@@ -39,9 +41,19 @@ export async function queueNotification(trx: Knex.Transaction, request: Notifica
     ref: request.ref.slice(0, 255),
     audience: JSON.stringify(request.audience),
     created_at: Date.now(),
+    not_before: request.notBefore ?? null,
   }, ['id']);
   afterCommit(trx, () => notificationQueued.emit('queued'));
   return { batchId: Number((row as { id: number }).id) };
+}
+
+/**
+ * Takes back the mails of an event not yet sent to anyone (a scheduled notice withdrawn or moved):
+ * deletes its batches no worker has expanded. Returns how many it took back; mails of a batch
+ * already expanded stay owed, since someone may have been told.
+ */
+export async function cancelNotification(trx: Knex.Transaction, unionSlug: string, ref: string): Promise<number> {
+  return trx('notification_batches').where({ union_slug: unionSlug, ref }).whereNull('expanded_at').delete();
 }
 
 /** Runs `then` once the outermost transaction around `trx` has committed (never after a rollback). */

@@ -25,7 +25,8 @@ afterAll(async () => { await stack.close(); });
 
 const page = (path: string) => agent.follow(`${stack.portalUrl}/u/alpha${path}`);
 /** The ✉ count in the header, or 0 when it shows none. */
-const envelopeCount = (html: string) => Number(/class="header-count"><span aria-hidden="true">(\d+)</.exec(html)?.[1] ?? 0);
+/** The ✉'s unread count in the member header (none shown: 0). */
+const envelopeCount = (html: string) => Number(/href="\/u\/[^"]+\/messages">(?:(?!<\/a>)[\s\S])*?<span class="count" aria-hidden="true">(\d+)</.exec(html)?.[1] ?? 0);
 
 test('the union sends a 要返信 message, the member reads and replies on the portal, the union answers: each step shows in the API', async () => {
   const sent = await api.call('POST', '/messages', {

@@ -11,6 +11,8 @@ import { findNotificationSend, listNotificationSends } from '../../portal/notifi
 import { saveNotificationSettings, DEFAULT_NOTIFICATION_SETTINGS } from '../../portal/notifications/notification-settings.js';
 import { createNotificationWorker, type NotificationWorker } from '../../portal/notifications/notification-worker.js';
 import { queueNotification, type NotificationRequest } from '../../portal/notifications/outbox.js';
+import { addUnionReply, createMessage } from '../../portal/messages/message-repository.js';
+import { createNotice, updateNotice, withdrawNotice, type NoticeFields } from '../../portal/notices/notice-repository.js';
 import { createPortalTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startMailCapture, type MailAnswer, type MailCapture } from '../helpers/smtp.js';
 
@@ -204,6 +206,45 @@ test('a notice reaches its audience and a MY mail its one member; settings count
   expect(spouse.find((m) => m.subject!.includes('MYメール'))!.text).toContain(`${BASE_URL}/u/news/messages`);
   expect(spouse.find((m) => m.subject!.includes('お知らせ'))!.text).toContain(`${BASE_URL}/u/news/notices`);
   expect(mailsTo('quiet@news.example.jp')).toEqual([]);
+});
+
+test('publishing a notice or sending a MY mail owes its mails in the same transaction; a scheduled notice waits for its time, and withdrawing it before then sends nothing', async () => {
+  const SLUG = 'events';
+  const UNION = union(SLUG, 'イベント健康保険組合');
+  UNIONS.push(UNION);
+  await login(SLUG, { sub: 'e-insured', name: '本人 太郎', email: 'insured@events.example.jp', kigo: '701', bango: '1', edaban: '00', relation: '本人' });
+  await login(SLUG, { sub: 'e-spouse', name: '家族 花子', email: 'spouse@events.example.jp', kigo: '701', bango: '1', edaban: '01', relation: '家族' });
+  const notice = (overrides: Partial<NoticeFields>): NoticeFields => ({
+    kind: 'news', audience: 'all', title: '健診のご案内', body: '本文', publishFrom: Date.now(), publishTo: null, window: null, ...overrides,
+  });
+  startWorker();
+
+  const now = await createNotice(database.db, SLUG, notice({ audience: 'dependants' }), 'admin-client');
+  const later = await createNotice(database.db, SLUG, notice({ publishFrom: Date.now() + 3000 }), 'admin-client');
+  const withdrawn = await createNotice(database.db, SLUG, notice({ publishFrom: Date.now() + 60_000 }), 'admin-client');
+  const moved = await createNotice(database.db, SLUG, notice({ publishFrom: Date.now() + 60_000 }), 'admin-client');
+  await withdrawNotice(database.db, SLUG, withdrawn.id, 'admin-client');
+  await updateNotice(database.db, SLUG, moved.id, notice({ audience: 'insured', publishFrom: Date.now() }), 'admin-client');
+  const sends = async () => (await listNotificationSends(database.db, SLUG, { limit: 20 })).map((s) => s.ref).sort();
+  expect(await sends()).toEqual([`notice:${later.id}`, `notice:${moved.id}`, `notice:${now.id}`].sort());
+
+  // The scheduled one waits for its publication, then reaches both.
+  const laterBatch = (await listNotificationSends(database.db, SLUG, { limit: 20 })).find((s) => s.ref === `notice:${later.id}`)!;
+  expect(laterBatch.state).toBe('queued');
+  await until('the notice for dependants', async () => mailsTo('spouse@events.example.jp').length >= 1);
+  await until('the moved notice for the insured', async () => mailsTo('insured@events.example.jp').length >= 1);
+  await settled(SLUG, laterBatch.id);
+  expect(mailsTo('insured@events.example.jp')).toHaveLength(2);
+  expect(mailsTo('spouse@events.example.jp')).toHaveLength(2);
+
+  // A MY mail, and the union's answer in its thread, each tell the one member.
+  const card = { kigo: '701', bango: '1', edaban: '01' };
+  const message = await createMessage(database.db, { unionSlug: SLUG, card, subject: '書類のお願い', body: '本文', replyRequested: true, createdBy: 'admin-client' });
+  await until('the MY mail notification', async () => mailsTo('spouse@events.example.jp').length === 3);
+  await addUnionReply(database.db, { unionSlug: SLUG, id: message.id, clientId: 'admin-client', text: '回答' });
+  await until('the answer notification', async () => mailsTo('spouse@events.example.jp').length === 4);
+  expect(mailsTo('spouse@events.example.jp').filter((m) => m.subject!.includes('MYメール'))).toHaveLength(2);
+  expect(mailsTo('insured@events.example.jp')).toHaveLength(2);
 });
 
 test('a refused mail is retried with backoff until accepted; a permanent refusal or too many attempts ends as failed, shown in the progress', async () => {

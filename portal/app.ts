@@ -22,6 +22,7 @@ import { backchannelLogoutHandler } from './backchannel-logout.js';
 import { memberOf } from './session.js';
 import { headerBadges } from './http/header-badges.js';
 import { loadPortalMember } from './http/member-context.js';
+import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
 import { helpAdmin } from './admin/help-admin.js';
@@ -91,6 +92,7 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
     res.set('Cache-Control', 'no-store');
     next();
   });
+  app.use(saveSessionBeforeRedirect);
   app.use(language({ https }));
 
   app.get('/', (_req, res) => {

@@ -104,9 +104,6 @@ export function messageRoutes(db: Database): Router {
       action: 'mymail.reply', target: `message:${message.id}`, outcome: 'success', detail: { entry: outcome.entry.id, characters: characterCount(check.text) },
     });
     req.session.messageReplySent = message.id;
-    // Saved before the redirect leaves: express-session would send the headers first, and the browser's
-    // next request could read the session before the notice is in it.
-    await new Promise<void>((resolve, reject) => { req.session.save((err) => (err ? reject(err) : resolve())); });
     res.redirect(303, `${base(res)}/${message.id}`);
   });
 

@@ -19,6 +19,7 @@ import { importClaims } from '../portal/medical/claims-import.js';
 import { demoClaimPeriod, generateClaims } from '../portal/medical/demo-claims.js';
 import { DEMO_ENV_FILE } from './cli.js';
 import { DEMO_LOGIN, DEMO_MEMBERS, DEMO_UNION, demoHouseholds } from './demo-data.js';
+import { preparePortalDemo } from './demo-portal.js';
 import { prepareDemoUnion } from './demo-setup.js';
 
 /**
@@ -105,6 +106,7 @@ const portalConfig = loadPortalConfig({ ...env, PORTAL_UNIONS_FILE: portalUnions
 const portalDb = openDatabase(portalConfig.databaseUrl);
 await migrateLatest(portalDb, portalMigrations);
 const claimCounts = await importClaims(portalDb, DEMO_UNION.slug, demoClaims);
+await preparePortalDemo(portalDb, DEMO_UNION.slug, { kigo: DEMO_MEMBERS[0].kigo, bango: DEMO_MEMBERS[0].bango, edaban: DEMO_MEMBERS[0].edaban });
 await idp.listen(idpConfig.port, '127.0.0.1');
 startBackchannelWorker({ db, registry: idp.registry, retry: idpConfig.backchannelRetry });
 const { app: portal, notifications } = createPortal(portalConfig, portalDb);

@@ -22,7 +22,7 @@ useStackAndBrowser({ policy: { mfa: { required: false } } }, async (env) => {
 const SUBJECT = '【要返信】特定健診の受診予定について';
 const PARAGRAPHS = ['今年度の特定健診の受診予定をお知らせください。', '詳しくは https://example.jp/kenshin をご覧ください。'];
 
-const envelope = (page: Page) => page.getByRole('navigation').locator('a.header-mail');
+const envelope = (page: Page) => page.getByRole('navigation', { name: 'お知らせとメニュー' }).getByRole('link', { name: /^MYメール/ });
 const item = (page: Page, subject: string) => page.locator('.message-item', { hasText: subject });
 const labelsOf = async (page: Page, subject: string) => (await item(page, subject).locator('.label').allInnerTexts()).map((s) => s.trim());
 
@@ -40,7 +40,7 @@ test('in Japanese: empty, a 要返信 message arrives (✉ counts it), read, ref
 
   const id = await api.send({ ...JA_CARD, subject: SUBJECT, body: PARAGRAPHS.join('\n\n'), replyRequested: true });
   await page.reload();
-  await page.getByRole('link', { name: 'MYメール 未読1件' }).waitFor();
+  await page.getByRole('link', { name: 'MYメール（未読1件）' }).waitFor();
   expect(await labelsOf(page, SUBJECT)).toEqual(['未読', '要返信']);
   expect(await axeViolations(page)).toEqual([]);
 
@@ -85,7 +85,7 @@ test('in Japanese: empty, a 要返信 message arrives (✉ counts it), read, ref
   expect((await api.answer(id, 'ご連絡ありがとうございます。受診券を送付しました。')).status).toBe(201);
   await page.reload();
   expect(await labelsOf(page, SUBJECT)).toEqual(['未読', '要返信']);
-  await page.getByRole('link', { name: 'MYメール 未読1件' }).click();
+  await page.getByRole('link', { name: 'MYメール（未読1件）' }).click();
   await page.getByRole('link', { name: SUBJECT }).click();
   expect(await page.locator('.thread .entry-union').innerText()).toContain('健康保険組合');
   expect(await page.locator('.thread .entry-union').innerText()).toContain('受診券を送付しました。');
@@ -109,7 +109,7 @@ test('in English: the same journey, with no Japanese on the pages except what th
 
   const id = await api.send({ ...EN_CARD, subject: SUBJECT, body: PARAGRAPHS.join('\n\n'), replyRequested: true });
   await page.reload();
-  await page.getByRole('link', { name: 'My mail 1 unread' }).waitFor();
+  await page.getByRole('link', { name: 'My mail (1 unread)' }).waitFor();
   expect(await labelsOf(page, SUBJECT)).toEqual(['Unread', 'Reply requested']);
   expect(await japaneseOnPage(page, data)).toEqual([]);
 

@@ -25,7 +25,7 @@ afterAll(async () => { await stack.close(); });
 
 const page = (path: string) => agent.follow(`${stack.portalUrl}/u/alpha${path}`);
 /** The ✉ count in the header, or 0 when it shows none. */
-const envelopeCount = (html: string) => Number(/class="header-count"><span aria-hidden="true">(\d+)</.exec(html)?.[1] ?? 0);
+const envelopeCount = (html: string) => Number(/href="\/u\/alpha\/messages">[^]*?<span class="visually-hidden">MYメール(?:（未読(\d+)件）)?</.exec(html)?.[1] ?? 0);
 
 test('the union sends a 要返信 message, the member reads and replies on the portal, the union answers: each step shows in the API', async () => {
   const sent = await api.call('POST', '/messages', {

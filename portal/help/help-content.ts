@@ -14,8 +14,8 @@ export interface HelpArticle {
   /** The guide's heading, or the FAQ's question. */
   title: string;
   /**
-   * Plain text, never HTML (portal/help/plain-text.ts): blank lines part paragraphs, lines starting
-   * with "- " are list items, bare http(s) URLs and site paths (/u/<union>/medical/) become links.
+   * Plain text, never HTML (portal/text/plain-text.ts): blank lines part paragraphs, lines starting
+   * with "- " are list items, bare https URLs and site paths (/u/<union>/medical/) become links.
    */
   body: string;
 }

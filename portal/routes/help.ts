@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { PortalUnion } from '../config.js';
 import { anchorOf, type HelpArticle, type HelpSource } from '../help/help-content.js';
-import { parsePlainText } from '../help/plain-text.js';
+import { parsePlainText } from '../text/plain-text.js';
 import { parseHelpQuery, searchHelp, type HelpMatch } from '../help/search.js';
 import { csrfToken } from '../http/security.js';
 import { requireMember } from './home.js';

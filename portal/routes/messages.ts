@@ -9,7 +9,7 @@ import type { PortalMember } from '../members/portal-members.js';
 import { addMemberReply, findMessageForCard, listMessagesForCard, markRead, type Card, type Message } from '../messages/message-repository.js';
 import { characterCount, checkMemberReply, MEMBER_REPLY_MAX, normalizeNewlines } from '../messages/message-text.js';
 import type { MemberSession } from '../session.js';
-import { plainTextParagraphs } from '../text/plain-text-mymail.js';
+import { parsePlainText } from '../text/plain-text.js';
 import { requireMember } from './home.js';
 
 declare module 'express-session' {
@@ -58,8 +58,8 @@ export function messageRoutes(db: Database): Router {
 
   const showMessage = (req: Request, res: Response, message: Message, form: { text: string; error?: PortalSaid; sent?: boolean }) => {
     render(req, res, 'show', {
-      title: message.subject, message, paragraphs: plainTextParagraphs(message.body),
-      thread: message.entries.map((e) => ({ ...e, paragraphs: plainTextParagraphs(e.text) })),
+      title: message.subject, message, blocks: parsePlainText(message.body),
+      thread: message.entries.map((e) => ({ ...e, blocks: parsePlainText(e.text) })),
       form: { ...form, count: characterCount(form.text), max: MEMBER_REPLY_MAX },
     });
   };

@@ -7,8 +7,8 @@ import type { PortalMember } from '../members/portal-members.js';
 import {
   countUnreadNotices, findVisibleNotice, listAnnouncedMaintenance, listVisibleNotices, markNoticeRead, type NoticeReader,
 } from '../notices/notice-repository.js';
-import { paragraphsOf } from '../text/plain-text.js';
 import type { MemberSession } from '../session.js';
+import { parsePlainText } from '../text/plain-text.js';
 import { requireMember } from './home.js';
 
 /** The member as the notices see them: 本人 or 家族 from the card of their last login (none: notices for everyone only). */
@@ -53,7 +53,7 @@ export function noticeRoutes(db: Database): Router {
       const badges = res.locals.badges as HeaderBadges | undefined;
       if (badges?.notices) badges.notices -= 1;
     }
-    render(req, res, 'show', { title: notice.title, notice, paragraphs: paragraphsOf(notice.body) });
+    render(req, res, 'show', { title: notice.title, notice, blocks: parsePlainText(notice.body) });
   });
 
   return router;

@@ -22,7 +22,7 @@ useStackAndBrowser({ policy: { mfa: { required: false } } }, async (env) => {
 const SUBJECT = '【要返信】特定健診の受診予定について';
 const PARAGRAPHS = ['今年度の特定健診の受診予定をお知らせください。', '詳しくは https://example.jp/kenshin をご覧ください。'];
 
-const envelope = (page: Page) => page.locator('.member-tools a.icon-link[href$="/messages"]');
+const envelope = (page: Page) => page.getByRole('navigation', { name: 'お知らせとメニュー' }).getByRole('link', { name: /^MYメール/ });
 const item = (page: Page, subject: string) => page.locator('.message-item', { hasText: subject });
 const labelsOf = async (page: Page, subject: string) => (await item(page, subject).locator('.label').allInnerTexts()).map((s) => s.trim());
 

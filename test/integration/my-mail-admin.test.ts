@@ -51,7 +51,7 @@ test('the union sends a 要返信 message, the member reads and replies on the p
   const detail = await page(`/messages/${id}`);
   expect(detail.status).toBe(200);
   expect(envelopeCount(detail.html)).toBe(0);
-  expect(detail.html).toContain('<a href="https://example.jp/kakunin" rel="noopener noreferrer nofollow">https://example.jp/kakunin</a>');
+  expect(detail.html).toContain('<a href="https://example.jp/kakunin" rel="noopener noreferrer">https://example.jp/kakunin</a>');
   const read = await api.call('GET', `/messages/${id}`);
   expect(read.body).toMatchObject({ unread: false, readAt: expect.any(String), body: expect.stringContaining('被扶養者'), entries: [] });
 

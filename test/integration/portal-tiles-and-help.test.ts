@@ -161,7 +161,7 @@ test('a union replaces its FAQ in one language; members read it and find it by s
   expect([...faqPage.html.matchAll(/<details class="faq" id="([^"]+)"/g)].map((m) => m[1])).toEqual(['faq-office-hours', 'faq-card-lost']);
   expect(readable(faqPage.html)).toContain('平日9時〜17時です。<script>alert(1)</script>');
   expect(faqPage.html).not.toContain('<script>alert(1)');
-  expect(faqPage.html).toContain('<a href="https://alpha.example.jp/contact">');
+  expect(faqPage.html).toContain('<a href="https://alpha.example.jp/contact" rel="noopener noreferrer">');
   const found = await page(`/faq?q=${encodeURIComponent('受付時間')}`);
   expect(textOf(found.html)).toContain('「受付時間」に該当する質問は1件です。');
   // The guide and the English FAQ are still the defaults.

@@ -1,74 +1,14 @@
-import path from 'node:path';
-import ejs from 'ejs';
-import { viewsDir } from '../../project/paths.js';
 import { LOCALES } from '../../i18n/locale.js';
-import { markJapaneseTerms } from '../../portal/http/language.js';
 import { defaultHelp, defaultHelpSource } from '../../portal/help/default-help.js';
 import { HELP_ARTICLE_ID, type HelpArticle } from '../../portal/help/help-content.js';
-import { parsePlainText, type Block, type Inline } from '../../portal/help/plain-text.js';
 import { MAX_QUERY_LENGTH, parseHelpQuery, searchHelp } from '../../portal/help/search.js';
+import { parsePlainText, type Block, type Inline } from '../../portal/text/plain-text.js';
 
 const links = (blocks: Block[]): string[] => blocks
   .flatMap((b) => (b.kind === 'paragraph' ? b.lines : b.items.flat()))
   .flat()
   .filter((p): p is Extract<Inline, { kind: 'link' }> => p.kind === 'link')
   .map((p) => p.href);
-
-/** The HTML the pages show for a help text (views/portal/help/_plain-text.ejs). */
-const renderText = (text: string, locale: 'ja' | 'en' = 'ja') => ejs.renderFile(
-  path.join(viewsDir, 'portal', 'help', '_plain-text.ejs'),
-  { blocks: parsePlainText(text), marked: (m: string) => markJapaneseTerms(m, locale) },
-  { async: true },
-);
-
-describe('a help text written as plain text', () => {
-  test('blank lines part paragraphs; "- " lines are list items, and a line without "- " continues the item', () => {
-    expect(parsePlainText('一行目\n二行目\n\n- 項目A\n続き\n- 項目B\n\n\n最後')).toEqual([
-      { kind: 'paragraph', lines: [[{ kind: 'text', text: '一行目' }], [{ kind: 'text', text: '二行目' }]] },
-      { kind: 'list', items: [[[{ kind: 'text', text: '項目A' }], [{ kind: 'text', text: '続き' }]], [[{ kind: 'text', text: '項目B' }]]] },
-      { kind: 'paragraph', lines: [[{ kind: 'text', text: '最後' }]] },
-    ]);
-  });
-
-  test('bare https URLs and paths of this site become links, without the sentence\'s punctuation', () => {
-    const [paragraph] = parsePlainText('詳しくは https://www.nta.go.jp/taxes/ をご覧ください（/u/alpha/medical/）。See /u/alpha/faq#faq-passkey.');
-    expect(paragraph).toEqual({
-      kind: 'paragraph',
-      lines: [[
-        { kind: 'text', text: '詳しくは ' },
-        { kind: 'link', href: 'https://www.nta.go.jp/taxes/', text: 'https://www.nta.go.jp/taxes/' },
-        { kind: 'text', text: ' をご覧ください（' },
-        { kind: 'link', href: '/u/alpha/medical/', text: '/u/alpha/medical/' },
-        { kind: 'text', text: '）。See ' },
-        { kind: 'link', href: '/u/alpha/faq#faq-passkey', text: '/u/alpha/faq#faq-passkey' },
-        { kind: 'text', text: '.' },
-      ]],
-    });
-    expect(links(parsePlainText('(see https://example.jp/a_(b)) and (https://example.jp/c)'))).toEqual(['https://example.jp/a_(b)', 'https://example.jp/c']);
-  });
-
-  test('nothing else becomes a link: no javascript:, data:, another host by // or \\, nor slashes inside words', () => {
-    const text = [
-      'javascript:alert(1)', 'JaVaScRiPt://x/%0aalert(1)', 'data:text/html,<script>alert(1)</script>',
-      '//evil.example/login', '/\\evil.example', 'ftp://example.jp/file', 'and/or 1/2 24/7 e-Tax/XML',
-      'https://', 'mailto:info@example.jp', '</b> <i>/u/alpha</i>',
-    ].join('\n\n');
-    expect(links(parsePlainText(text))).toEqual([]);
-  });
-
-  test('the page escapes the text: a <script> stays text, quotes cannot leave the href', async () => {
-    const html = await renderText('<script>alert("x")</script>\n\n- <b>太字</b>\n\nhttps://example.jp/?a="onmouseover=alert(1)');
-    expect(html).not.toContain('<script');
-    expect(html).not.toContain('<b>');
-    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
-    expect(html).toContain('<li>&#60;b&#62;太字&#60;/b&#62;</li>');
-    expect(html).toContain('<a href="https://example.jp/?a=">https://example.jp/?a=</a>&#34;onmouseover=alert(1)');
-  });
-
-  test('an English page marks the Japanese words of a help text for screen readers', async () => {
-    expect(await renderText('Select "日本語" to switch back.', 'en')).toContain('Select &#34;<span lang="ja">日本語</span>&#34; to switch back.');
-  });
-});
 
 describe('searching the help', () => {
   const article = (id: string, title: string, body: string): HelpArticle => ({ id, kind: 'faq', title, body });

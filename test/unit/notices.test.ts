@@ -1,7 +1,6 @@
 import { portalText } from '../../portal/i18n/text.js';
 import { thirdThursdayWindow } from '../../portal/notices/maintenance-window.js';
 import { audiencesOf, noticeState } from '../../portal/notices/notice-repository.js';
-import { paragraphsOf, type Paragraph } from '../../portal/text/plain-text.js';
 
 const iso = (w: { start: number; end: number }) => [new Date(w.start).toISOString(), new Date(w.end).toISOString()];
 
@@ -51,48 +50,5 @@ describe('who sees a notice, and when', () => {
     expect(noticeState(notice, 2000)).toBe('expired');
     expect(noticeState({ ...notice, publishTo: null }, 10 ** 12)).toBe('published');
     expect(noticeState({ ...notice, withdrawnAt: 1500 }, 1500)).toBe('withdrawn');
-  });
-});
-
-describe('a notice\'s body is plain text: paragraphs, line breaks and links, never markup', () => {
-  const text = (t: string) => ({ kind: 'text', text: t });
-  const link = (href: string, t = href) => ({ kind: 'link', href, text: t });
-  const br = { kind: 'break' };
-
-  test('blank lines separate paragraphs; single line breaks stay within one', () => {
-    expect(paragraphsOf('一行目\n二行目\n\n\n次の段落\r\n\r\n  \n最後')).toEqual([
-      [text('一行目'), br, text('二行目')], [text('次の段落')], [text('最後')],
-    ]);
-    expect(paragraphsOf('\n\n  \n')).toEqual([]);
-  });
-
-  test('https addresses and site paths become links; the sentence\'s punctuation is not part of them', () => {
-    expect(paragraphsOf('詳しくは https://example.jp/info?id=1。をご覧ください')).toEqual([
-      [text('詳しくは '), link('https://example.jp/info?id=1'), text('。をご覧ください')],
-    ]);
-    expect(paragraphsOf('See https://example.jp/a. Or (https://example.jp/b_(c)), or /u/alpha/medical/.')).toEqual([
-      [text('See '), link('https://example.jp/a'), text('. Or ('), link('https://example.jp/b_(c)'), text('), or '), link('/u/alpha/medical/'), text('.')],
-    ]);
-    expect(paragraphsOf('ご利用案内は/u/alpha/helpへ')).toEqual([[text('ご利用案内は'), link('/u/alpha/help'), text('へ')]]);
-  });
-
-  test.each([
-    ['javascript:alert(1)'],
-    ['http://example.jp/plain-http'],
-    ['//evil.example/protocol-relative'],
-    ['/\\evil.example/backslash'],
-    ['data:text/html,<script>alert(1)</script>'],
-    ['and/or 2025/12/18 和/洋 /'],
-    ['https://'],
-  ])('%s stays text', (input) => {
-    const paragraphs: Paragraph[] = paragraphsOf(input);
-    expect(paragraphs.flat().filter((s) => s.kind === 'link')).toEqual([]);
-    expect(paragraphs.flat().map((s) => (s.kind === 'text' ? s.text : '')).join('')).toBe(input);
-  });
-
-  test('markup is text like any other (the template escapes it)', () => {
-    expect(paragraphsOf('<b>太字</b> <a href="https://evil.example">x</a>')).toEqual([
-      [text('<b>太字</b> <a href="'), link('https://evil.example/', 'https://evil.example'), text('">x</a>')],
-    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldIssueKey, issueList } from '../../i18n/field-issues.js';
 import { fromAcceptLanguage, type Locale } from '../../i18n/locale.js';
 import { idpText, type IdpKey, type IdpSaid } from '../i18n/text.js';
 
@@ -39,23 +40,12 @@ export const invalidFields = (details: FieldProblem[]) => new ApiError(400, 'val
 export function validationError(error: z.ZodError): ApiError {
   return invalidFields(error.issues.map((issue) => ({
     field: issue.path.join('.') || '(body)',
-    said: { key: issue.message as IdpKey, params: { ...issue, values: listOf(issue, 'values'), keys: listOf(issue, 'keys') } } as unknown as IdpSaid,
+    said: { key: issue.message as IdpKey, params: { ...issue, values: issueList(issue, 'values'), keys: issueList(issue, 'keys') } } as unknown as IdpSaid,
   })));
 }
 
-const listOf = (issue: object, name: 'values' | 'keys') => ((issue as Record<string, unknown>)[name] as unknown[] | undefined)?.join(', ');
-
-/** The catalogue key for a zod issue its schema gave no message for. */
-export function zodIssueKey(issue: { code?: string; input?: unknown; origin?: string; minimum?: unknown }): IdpKey {
-  switch (issue.code) {
-    case 'invalid_type': return issue.input === undefined ? 'admin.field.required' : 'admin.field.wrongType';
-    case 'too_big': return issue.origin === 'string' ? 'admin.field.tooLong' : 'admin.field.tooBig';
-    case 'too_small': return issue.origin === 'string' && Number(issue.minimum) === 1 ? 'admin.field.required' : 'admin.field.tooShort';
-    case 'invalid_value': return 'admin.field.notOneOf';
-    case 'unrecognized_keys': return 'admin.field.unknownKeys';
-    default: return 'admin.field.invalid';
-  }
-}
+/** The catalogue key for a zod issue its schema gave no message for (both programs name them alike). */
+export const zodIssueKey = (issue: Parameters<typeof fieldIssueKey>[0]): IdpKey => fieldIssueKey(issue);
 
 const NOT_FOUND = { account: 'admin.error.notFound.account', client: 'admin.error.notFound.client', member: 'admin.error.notFound.member', terms: 'admin.error.notFound.terms' } as const;
 export const notFound = (what: keyof typeof NOT_FOUND) => new ApiError(404, 'not_found', NOT_FOUND[what]);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldIssueKey, issueList } from '../../i18n/field-issues.js';
 import { fromAcceptLanguage, type Locale } from '../../i18n/locale.js';
 import { portalText, type PortalKey, type PortalSaid } from '../i18n/text.js';
 
@@ -31,26 +32,15 @@ export const adminLocale = (acceptLanguage: string | undefined): Locale => (from
 
 export const notFound = () => new ApiError(404, 'not_found', 'admin.error.notFound');
 
-const listOf = (issue: object, name: 'values' | 'keys') => ((issue as Record<string, unknown>)[name] as unknown[] | undefined)?.join(', ');
-
-/** The catalogue key for a zod issue its schema gave no message for. */
-function zodIssueKey(issue: { code?: string; input?: unknown; origin?: string; minimum?: unknown }): PortalKey {
-  switch (issue.code) {
-    case 'invalid_type': return issue.input === undefined ? 'admin.field.required' : 'admin.field.wrongType';
-    case 'too_big': return issue.origin === 'string' ? 'admin.field.tooLong' : 'admin.field.tooBig';
-    case 'too_small': return issue.origin === 'string' && Number(issue.minimum) === 1 ? 'admin.field.required' : 'admin.field.tooShort';
-    case 'invalid_value': return 'admin.field.notOneOf';
-    case 'unrecognized_keys': return 'admin.field.unknownKeys';
-    default: return 'admin.field.invalid';
-  }
-}
+/** The catalogue key for a zod issue its schema gave no message for (the compiler checks the portal defines it). */
+const issueKey = (issue: Parameters<typeof fieldIssueKey>[0]): PortalKey => fieldIssueKey(issue);
 
 /** Validates input (a body, or `(query)` parameters) against a zod schema; every problem becomes a field of one 400 answer. */
 export function parse<T extends z.ZodType>(schema: T, input: unknown, whole: '(body)' | '(query)' = '(body)'): z.output<T> {
-  const result = schema.safeParse(input, { error: zodIssueKey });
+  const result = schema.safeParse(input, { error: issueKey });
   if (result.success) return result.data;
   throw new ApiError(400, 'validation_failed', 'admin.error.validation', result.error.issues.map((issue) => ({
     field: issue.path.join('.') || whole,
-    said: { key: issue.message as PortalKey, params: { ...issue, values: listOf(issue, 'values'), keys: listOf(issue, 'keys') } } as unknown as PortalSaid,
+    said: { key: issue.message as PortalKey, params: { ...issue, values: issueList(issue, 'values'), keys: issueList(issue, 'keys') } } as unknown as PortalSaid,
   })));
 }

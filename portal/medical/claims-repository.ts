@@ -3,7 +3,7 @@ import type { Database } from '../../migrations/database.js';
 import type { Relation } from './model.js';
 import type { CareCategory, Claim, HouseholdClaims, Statement } from './model.js';
 import type { Period } from './period.js';
-import type { MonthTotal, PatientYearTotal } from './totals.js';
+import type { PatientMonthTotal } from './totals.js';
 
 /**
  * Medical data is 要配慮個人情報 (special-care-required personal information, APPI art. 2(3)):
@@ -69,43 +69,17 @@ export async function listPatients(db: Database, scope: ClaimScope): Promise<Pat
   return rows.map((r) => ({ edaban: r.edaban, name: r.name, relation: r.relation }));
 }
 
-/** 自己負担額 per 診療年月 within the period, months without claims left out. */
-export async function monthlyTotals(db: Database, scope: ClaimScope, period: Period): Promise<MonthTotal[]> {
-  const rows: { month: string; self_paid: number | string }[] = await scopedClaims(db, scope)
+/**
+ * 自己負担額 per 診療年月 and patient within the period, oldest month first: everything the summary
+ * shows (month totals, the newest month, each patient's years) in one pass over the household's rows,
+ * answered from the (household, month, 枝番, 自己負担額) index alone.
+ */
+export async function patientMonthTotals(db: Database, scope: ClaimScope, period: Period): Promise<PatientMonthTotal[]> {
+  const rows: { month: string; edaban: string; self_paid: number | string }[] = await scopedClaims(db, scope)
     .whereBetween('service_month', [period.from, period.to])
-    .groupBy('service_month').orderBy('service_month')
-    .select({ month: 'service_month' }).sum({ self_paid: 'self_paid' });
-  return rows.map((r) => ({ month: r.month, selfPaid: Number(r.self_paid) }));
-}
-
-/** 受診者別の年間合計: each patient's 自己負担額 per year of 診療年月 within the period, newest year first. */
-export async function patientYearTotals(db: Database, scope: ClaimScope, period: Period): Promise<PatientYearTotal[]> {
-  // service_month is `YYYY-MM`: its first four characters are the year (substr means the same on SQLite and PostgreSQL).
-  const year = db.raw('substr(medical_claims.service_month, 1, 4)');
-  const rows: { year: string; edaban: string; name: string; self_paid: number | string }[] = await scopedClaims(db, scope)
-    .join('medical_patients', claimPatient)
-    .whereBetween('medical_claims.service_month', [period.from, period.to])
-    .groupBy(year).groupBy('medical_claims.edaban', 'medical_patients.name') // knex reads no column after a raw one
-    .orderBy([{ column: 'year', order: 'desc' }, { column: 'medical_claims.edaban' }])
-    .select(db.raw('? as year', [year]), 'medical_claims.edaban', 'medical_patients.name')
-    .sum({ self_paid: 'medical_claims.self_paid' });
-  return rows.map((r) => ({ year: Number(r.year), edaban: r.edaban, name: r.name, selfPaid: Number(r.self_paid) }));
-}
-
-/** The newest 診療年月 with claims in the period, and its 自己負担額. */
-export async function latestMonthTotal(db: Database, scope: ClaimScope, period: Period): Promise<MonthTotal | undefined> {
-  const latest = await scopedClaims(db, scope).whereBetween('service_month', [period.from, period.to])
-    .max({ month: 'service_month' }).first();
-  if (!latest?.month) return undefined;
-  const [total] = await monthlyTotals(db, scope, { from: latest.month, to: latest.month });
-  return total;
-}
-
-/** Total 自己負担額 over the period (今年の自己負担総額 for this year). */
-export async function selfPaidTotal(db: Database, scope: ClaimScope, period: Period): Promise<number> {
-  const row = await scopedClaims(db, scope).whereBetween('service_month', [period.from, period.to])
-    .sum({ total: 'self_paid' }).first();
-  return Number(row?.total ?? 0);
+    .groupBy('service_month', 'edaban').orderBy([{ column: 'service_month' }, { column: 'edaban' }])
+    .select({ month: 'service_month', edaban: 'edaban' }).sum({ self_paid: 'self_paid' });
+  return rows.map((r) => ({ month: r.month, edaban: r.edaban, selfPaid: Number(r.self_paid) }));
 }
 
 /** The claim rows of the period, by month, then patient, then import order. */

@@ -1,9 +1,9 @@
 import type { Database } from '../../migrations/database.js';
-import { findClaimScope, latestMonthTotal, listPatients, monthlyTotals, patientYearTotals, type Patient } from './claims-repository.js';
+import { findClaimScope, listPatients, patientMonthTotals, type Patient } from './claims-repository.js';
 import type { HouseholdClaims } from './model.js';
 import { monthlyChart, type MonthlyChart } from './monthly-chart.js';
 import { viewingWindow, yearOf, type Period } from './period.js';
-import { yearTotals, type MonthTotal, type YearTotal } from './totals.js';
+import { monthTotals, patientYearTotals, yearTotals, type MonthTotal, type YearTotal } from './totals.js';
 
 /** What the 医療費情報 top page shows. */
 export interface MedicalSummary {
@@ -21,10 +21,10 @@ export interface MedicalSummary {
 export async function loadMedicalSummary(db: Database, unionSlug: string, household: HouseholdClaims, now: Date): Promise<MedicalSummary> {
   const window = viewingWindow(now);
   const scope = await findClaimScope(db, unionSlug, household);
-  const [months, latest, byPatient] = scope
-    ? await Promise.all([monthlyTotals(db, scope, window), latestMonthTotal(db, scope, window), patientYearTotals(db, scope, window)])
-    : [[], undefined, []];
-  const years = yearTotals(months, window.years, byPatient);
+  const [rows, patients] = scope ? await Promise.all([patientMonthTotals(db, scope, window), listPatients(db, scope)]) : [[], []];
+  const months = monthTotals(rows);
+  const latest = months.at(-1);
+  const years = yearTotals(months, window.years, patientYearTotals(rows, new Map(patients.map((p) => [p.edaban, p.name]))));
   const thisYear = years.find((y) => y.year === yearOf(window.to))!;
   return {
     window: { from: window.from, to: window.to }, latest, thisYear: { year: thisYear.year, selfPaid: thisYear.selfPaid },

@@ -26,6 +26,33 @@ export interface MonthTotal {
   selfPaid: number;
 }
 
+/** One patient's 自己負担額 in one 診療年月 (what the summary is computed from). */
+export interface PatientMonthTotal {
+  month: string;
+  edaban: string;
+  selfPaid: number;
+}
+
+/** 自己負担額 per 診療年月, oldest first, months without claims left out. */
+export function monthTotals(rows: readonly PatientMonthTotal[]): MonthTotal[] {
+  const byMonth = new Map<string, number>();
+  for (const r of rows) byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + r.selfPaid);
+  return [...byMonth].sort(([a], [b]) => a.localeCompare(b)).map(([month, selfPaid]) => ({ month, selfPaid }));
+}
+
+/** 受診者別の年間合計, newest year first, then by 枝番; patients named from `names` (枝番 → 受診者). */
+export function patientYearTotals(rows: readonly PatientMonthTotal[], names: ReadonlyMap<string, string>): PatientYearTotal[] {
+  const totals = new Map<string, PatientYearTotal>();
+  for (const r of rows) {
+    const year = yearOf(r.month);
+    const key = `${year}:${r.edaban}`;
+    const total = totals.get(key) ?? { year, edaban: r.edaban, name: names.get(r.edaban) ?? '', selfPaid: 0 };
+    total.selfPaid += r.selfPaid;
+    totals.set(key, total);
+  }
+  return [...totals.values()].sort((a, b) => b.year - a.year || a.edaban.localeCompare(b.edaban));
+}
+
 /** 受診者別の年間合計: one patient's 自己負担額 over one year of 診療年月. */
 export interface PatientYearTotal {
   year: number;

@@ -1,11 +1,12 @@
 import { formatClaimsCsv, parseClaimsCsv, type ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { importClaims } from '../../portal/medical/claims-import.js';
 import {
-  findClaimScope, latestMonthTotal, listClaims, listPatients, loadStatement, monthlyTotals, patientYearTotals, selfPaidTotal,
+  findClaimScope, listClaims, listPatients, loadStatement, patientMonthTotals, type ClaimScope,
 } from '../../portal/medical/claims-repository.js';
 import { demoClaimPeriod, generateClaims, syntheticHousehold, type DemoHousehold } from '../../portal/medical/demo-claims.js';
 import type { HouseholdClaims } from '../../portal/medical/model.js';
 import { loadMedicalSummary } from '../../portal/medical/medical-summary.js';
+import { monthTotals, patientYearTotals as yearTotalsOfPatients, yearTotals } from '../../portal/medical/totals.js';
 import { addMonths, viewingWindow, yearPeriod } from '../../portal/medical/period.js';
 import { createPortalTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -17,6 +18,12 @@ beforeAll(async () => {
   database = await createPortalTestDatabase();
 });
 afterAll(() => database?.drop());
+
+/** Each patient's year totals, as the summary computes them from the grouped rows and the patients' names. */
+async function patientYears(scope: ClaimScope, period: { from: string; to: string }) {
+  const names = new Map((await listPatients(database.db, scope)).map((p) => [p.edaban, p.name]));
+  return yearTotalsOfPatients(await patientMonthTotals(database.db, scope, period), names);
+}
 
 /** A generated household of at least three people, and how the IdP's token would name one of them. */
 function household(n: number): { demo: DemoHousehold; claims: ClaimRecord[]; as: (edaban: string) => HouseholdClaims } {
@@ -45,14 +52,14 @@ test('an imported generated household: every total and statement agrees with the
 
   // Per month and per year, against sums computed straight from the generated rows.
   const months = [...new Set(claims.map((c) => c.serviceMonth))].sort();
-  expect(await monthlyTotals(database.db, scope, window)).toEqual(
-    months.map((month) => ({ month, selfPaid: sum(claims.filter((c) => c.serviceMonth === month)) })));
-  for (const year of window.years) {
-    const inYear = claims.filter((c) => c.serviceMonth.startsWith(`${year}-`));
-    expect(await selfPaidTotal(database.db, scope, yearPeriod(year))).toBe(sum(inYear));
+  const totals = monthTotals(await patientMonthTotals(database.db, scope, window));
+  expect(totals).toEqual(months.map((month) => ({ month, selfPaid: sum(claims.filter((c) => c.serviceMonth === month)) })));
+  for (const { year, selfPaid } of yearTotals(totals, window.years)) {
+    expect(selfPaid).toBe(sum(claims.filter((c) => c.serviceMonth.startsWith(`${year}-`))));
   }
   const latest = months.at(-1)!;
-  expect(await latestMonthTotal(database.db, scope, window)).toEqual({ month: latest, selfPaid: sum(claims.filter((c) => c.serviceMonth === latest)) });
+  const summaryLatest = (await loadMedicalSummary(database.db, UNION.slug, as('00'), NOW)).latest;
+  expect(summaryLatest).toEqual({ month: latest, selfPaid: sum(claims.filter((c) => c.serviceMonth === latest)) });
 
   // The yearly statement holds exactly that year's rows, with names from the import.
   const year = Number(latest.slice(0, 4)) - 1;
@@ -96,7 +103,7 @@ test('受診者別の年間合計: each patient\'s total per year, grouped in th
     .map(({ p, inYear }) => ({ year, edaban: p.edaban, name: p.name, selfPaid: sum(inYear) })));
 
   const scope = (await findClaimScope(database.db, UNION.slug, as('00')))!;
-  const everyone = await patientYearTotals(database.db, scope, window);
+  const everyone = await patientYears(scope, window);
   expect(everyone).toEqual(expected(demo.people)); // newest year first, then by 枝番
   expect(new Set(everyone.map((t) => t.edaban)).size).toBe(demo.people.length);
 
@@ -113,9 +120,9 @@ test('受診者別の年間合計: each patient\'s total per year, grouped in th
   // A 家族 gets their own line only; a narrower period narrows the years.
   const dependant = demo.people[1];
   const familyScope = (await findClaimScope(database.db, UNION.slug, as(dependant.edaban)))!;
-  expect(await patientYearTotals(database.db, familyScope, window)).toEqual(expected([dependant]));
+  expect(await patientYears(familyScope, window)).toEqual(expected([dependant]));
   const lastYear = window.years[1];
-  expect(await patientYearTotals(database.db, scope, yearPeriod(lastYear))).toEqual(everyone.filter((t) => t.year === lastYear));
+  expect(await patientYears(scope, yearPeriod(lastYear))).toEqual(everyone.filter((t) => t.year === lastYear));
 });
 
 test('importing the same rows again changes nothing; a corrected row is updated', async () => {

@@ -6,7 +6,9 @@ import { useStackAndBrowser } from '../helpers/e2e.js';
 let stack: TestStack;
 let browser: Browser;
 
-useStackAndBrowser({ policy: { mfa: { required: false } } }, (env) => {
+// The lockout here is counted, not timed: the throttle's growing delays (tested in
+// test/security/password-guessing-throttle.test.ts) are cut short so the 13 wrong passwords take no 20 s.
+useStackAndBrowser({ policy: { mfa: { required: false }, loginThrottle: { baseDelayMs: 10, maxDelayMs: 20 } } }, (env) => {
   // Password-only logins here; second factors have their own tests.
   ({ stack, browser } = env);
 });

@@ -5,38 +5,38 @@ import ejs from 'ejs';
 import { createMailer } from '../mail/mailer.js';
 import type { Database } from '../migrations/database.js';
 import { viewsDir } from '../project/paths.js';
-import type { PortalConfig } from './config.js';
-import { applyProxyTrust } from './http/forwarded.js';
-import { language, localize } from './http/language.js';
-import { errorHandler, securityHeaders } from './http/security.js';
-import { PortalTokenVerifier } from './medical/access-token.js';
-import { RelyingParties } from './oidc-client.js';
-import { authRoutes } from './routes/auth.js';
-import { homeRoutes } from './routes/home.js';
-import { helpRoutes } from './routes/help.js';
-import { medicalRoutes } from './routes/medical.js';
-import { profileRoutes } from './routes/profile.js';
-import { KnexSessionStore } from './session-store.js';
-import { IssuerKeys } from './issuer-keys.js';
-import { backchannelLogoutHandler } from './backchannel-logout.js';
-import { memberOf } from './session.js';
-import { headerBadges } from './http/header-badges.js';
-import { loadPortalMember } from './http/member-context.js';
-import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
 import { portalAdminRouter } from './admin/admin-api.js';
 import { auditAdmin } from './admin/audit-admin.js';
 import { helpAdmin } from './admin/help-admin.js';
-import { tilesAdmin } from './admin/tiles-admin.js';
-import { storedHelpSource } from './help/stored-help.js';
-import type { HelpSource } from './help/help-content.js';
-import { noticesAdmin } from './admin/notices-admin.js';
-import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js';
-import { notificationsAdmin } from './admin/notifications-admin.js';
-import { createNotificationWorker, type NotificationWorker } from './notifications/notification-worker.js';
-import { notificationSettingsRoutes } from './routes/notification-settings.js';
 import { messagesAdmin } from './admin/messages-admin.js';
+import { noticesAdmin } from './admin/notices-admin.js';
+import { notificationsAdmin } from './admin/notifications-admin.js';
+import { tilesAdmin } from './admin/tiles-admin.js';
+import { backchannelLogoutHandler } from './backchannel-logout.js';
+import type { PortalConfig } from './config.js';
+import type { HelpSource } from './help/help-content.js';
+import { storedHelpSource } from './help/stored-help.js';
+import { applyProxyTrust } from './http/forwarded.js';
+import { headerBadges } from './http/header-badges.js';
+import { language, localize } from './http/language.js';
+import { loadPortalMember } from './http/member-context.js';
+import { saveSessionBeforeRedirect } from './http/save-before-redirect.js';
+import { errorHandler, securityHeaders } from './http/security.js';
+import { IssuerKeys } from './issuer-keys.js';
+import { PortalTokenVerifier } from './medical/access-token.js';
 import { unreadMessagesBadge } from './messages/message-badge.js';
-import { messageFormBody, messageRoutes } from './routes/messages.js';
+import { createNotificationWorker, type NotificationWorker } from './notifications/notification-worker.js';
+import { RelyingParties } from './oidc-client.js';
+import { authRoutes } from './routes/auth.js';
+import { helpRoutes } from './routes/help.js';
+import { homeRoutes } from './routes/home.js';
+import { medicalRoutes } from './routes/medical.js';
+import { messageRoutes } from './routes/messages.js';
+import { notificationSettingsRoutes } from './routes/notification-settings.js';
+import { maintenanceFeed, noticeBadge, noticeRoutes } from './routes/notices.js';
+import { profileRoutes } from './routes/profile.js';
+import { memberOf } from './session.js';
+import { KnexSessionStore } from './session-store.js';
 
 const SESSION_TTL_MS = 30 * 60 * 1000;
 
@@ -75,9 +75,9 @@ export function createPortal(config: PortalConfig, db: Database, services: Porta
   // Browsers ask every origin for /favicon.ico.
   app.get('/favicon.ico', (_req, res) => { res.type('image/svg+xml').sendFile(path.join(viewsDir, 'static', 'favicon.svg'), { maxAge: '1h' }); });
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  // A pasted self-introduction far over its 400 characters still comes back with its error message.
-  app.use('/u/:slug/profile', express.urlencoded({ extended: false, limit: '64kb' }));
-  app.use('/u/:slug/messages', messageFormBody);
+  // Forms of long text get room beyond the 16 kB of the rest: a 2,000-character reply is about 18 kB,
+  // and a self-introduction pasted far over its 400 characters still comes back with its message.
+  app.use(['/u/:slug/profile', '/u/:slug/messages'], express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(session({
     name: 'kenpo_portal',

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { recordAudit, type AuditEntry } from '../../audit/audit-log.js';
 import type { Database } from '../../migrations/database.js';
 import type { PortalUnion } from '../config.js';
@@ -18,12 +18,6 @@ declare module 'express-session' {
     messageReplySent?: number;
   }
 }
-
-/**
- * A reply of 2,000 Japanese characters is about 18 kB as a form; the portal's default form limit is
- * 16 kB. Mounted before it for these pages, so a long reply gets the precise message, not "too large".
- */
-export const messageFormBody = express.urlencoded({ extended: false, limit: '64kb' });
 
 /** The card the member's last login told the portal; a member without one has no MY mail. */
 const cardOf = (res: Response): Card | null => {

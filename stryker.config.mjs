@@ -18,7 +18,11 @@ export default {
   testRunner: 'jest',
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning'],
   // Browser-free tests only: the unit, storage and attack tests cover the core; Chromium journeys add minutes per mutant.
-  jest: { configFile: 'jest.config.js', config: { testMatch: ['<rootDir>/test/{unit,integration,security}/**/*.test.ts'] } },
+  // STRYKER_TESTS (comma-separated globs) narrows the tests, e.g. to try one module quickly.
+  jest: {
+    configFile: 'jest.config.js',
+    config: { testMatch: process.env.STRYKER_TESTS?.split(',') ?? ['<rootDir>/test/{unit,integration,security}/**/*.test.ts'] },
+  },
   coverageAnalysis: 'perTest',
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',

@@ -31,6 +31,10 @@ export default {
   thresholds: { high: 90, low: 80, break: 80 },
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 30_000,
+  // The dry run is the whole browser-free suite once, without parallel jest workers: minutes, not seconds.
+  dryRunTimeoutMinutes: 30,
+  // A mutant in module-level code would re-run every test for itself; these are constants and tables.
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: '.stryker/incremental.json',
   tempDirName: '.stryker/tmp',

@@ -41,7 +41,7 @@ export default {
   thresholds: { high: 90, low: 80, break: 80 },
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 30_000,
-  // The dry run is the whole browser-free suite once, without parallel jest workers: minutes, not seconds.
+  // The dry run is every browser-free test related to the group's files, one at a time: about 3 minutes here.
   dryRunTimeoutMinutes: 30,
   // Jest's ES-module registries grow with every run in one process (4 GB and a sevenfold slowdown
   // after about 1,400 mutants): a fresh runner now and then is cheaper.

@@ -29,23 +29,11 @@ for (const group of summaryOnly ? [] : chosen.length > 0 ? chosen : Object.keys(
 }
 
 /** Stryker's score: detected (killed, timed out) over valid mutants (invalid: compile and runtime errors; ignored: static). */
-const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
-const count = (mutants, statuses) => mutants.filter((m) => statuses.has(m.status)).length;
-const rows = [];
-for (const group of Object.keys(groups)) {
-  const report = path.join(root, '.stryker', group, 'mutation.json');
-  if (!fs.existsSync(report)) {
-    rows.push([group, 'not run yet']);
-    continue;
-  }
-  const mutants = Object.values(JSON.parse(fs.readFileSync(report, 'utf8')).files).flatMap((f) => f.mutants);
-  const tally = {
-    killed: count(mutants, new Set(['Killed'])), timeout: count(mutants, new Set(['Timeout'])),
-    survived: count(mutants, new Set(['Survived'])), noCoverage: count(mutants, new Set(['NoCoverage'])),
-    invalid: count(mutants, new Set(['CompileError', 'RuntimeError'])),
-  };
-  rows.push([group, tally, count(mutants, DETECTED), count(mutants, DETECTED) + count(mutants, UNDETECTED)]);
+function tally(report) {
+  const t = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, invalid: 0 };
+  const key = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', CompileError: 'invalid', RuntimeError: 'invalid' };
+  for (const file of Object.values(report.files)) for (const m of file.mutants) if (key[m.status]) t[key[m.status]] += 1;
+  return { ...t, detected: t.killed + t.timeout, valid: t.killed + t.timeout + t.survived + t.noCoverage };
 }
 
 const pct = (detected, valid) => (valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(2)} %`);
@@ -54,16 +42,18 @@ console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 let detected = 0;
 let valid = 0;
 let complete = true;
-for (const [group, tally, d, v] of rows) {
+for (const group of Object.keys(groups)) {
   const took = minutes.has(group) ? minutes.get(group).toFixed(1) : '—';
-  if (typeof tally === 'string') {
+  const report = path.join(root, '.stryker', group, 'mutation.json');
+  if (!fs.existsSync(report)) {
     complete = false;
-    console.log(`| ${group} | ${tally} | | | | | | ${took} |`);
+    console.log(`| ${group} | not run yet | | | | | | ${took} |`);
     continue;
   }
-  detected += d;
-  valid += v;
-  console.log(`| ${group} | ${pct(d, v)} | ${tally.killed} | ${tally.timeout} | ${tally.survived} | ${tally.noCoverage} | ${tally.invalid} | ${took} |`);
+  const t = tally(JSON.parse(fs.readFileSync(report, 'utf8')));
+  detected += t.detected;
+  valid += t.valid;
+  console.log(`| ${group} | ${pct(t.detected, t.valid)} | ${t.killed} | ${t.timeout} | ${t.survived} | ${t.noCoverage} | ${t.invalid} | ${took} |`);
 }
 const score = valid === 0 ? 0 : (100 * detected) / valid;
 console.log(`| **${complete ? 'security core' : 'groups run so far'}** | **${pct(detected, valid)}** | | | | | | |`);

@@ -31,7 +31,14 @@ export default {
   // minutes per mutant. STRYKER_TESTS (comma-separated globs) narrows them, e.g. to try one module quickly.
   jest: {
     configFile: 'jest.config.js',
-    config: { testMatch: process.env.STRYKER_TESTS?.split(',') ?? ['<rootDir>/test/{unit,integration,security}/**/*.test.ts'] },
+    config: {
+      testMatch: process.env.STRYKER_TESTS?.split(',') ?? ['<rootDir>/test/{unit,integration,security}/**/*.test.ts'],
+      // A mutant loads only the test files holding its covering tests, quickest first, and stops at its
+      // first failing test (scripts/mutation/).
+      setupFilesAfterEnv: ['<rootDir>/scripts/mutation/record-test-files.mjs'],
+      testSequencer: '<rootDir>/scripts/mutation/covering-tests-sequencer.mjs',
+      testEnvironment: './scripts/mutation/bail-environment.cjs',
+    },
   },
   coverageAnalysis: 'perTest',
   checkers: ['typescript'],
@@ -40,7 +47,7 @@ export default {
   mutate: process.env.STRYKER_MUTATE ? process.env.STRYKER_MUTATE.split(',') : groups[group],
   thresholds: { high: 90, low: 80, break: 80 },
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
-  timeoutMS: 30_000,
+  timeoutMS: 10_000,
   // The dry run is every browser-free test related to the group's files, one at a time: about 3 minutes here.
   dryRunTimeoutMinutes: 30,
   // Jest's ES-module registries grow with every run in one process (4 GB and a sevenfold slowdown

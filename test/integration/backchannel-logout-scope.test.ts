@@ -1,3 +1,7 @@
+import crypto from 'node:crypto';
+import { endSessionsAfterChange } from '../../idp/accounts/session-ending.js';
+import { outboxQueued } from '../../idp/oidc/backchannel-logout.js';
+import { registerClient, webAppClient } from '../../idp/oidc/client-registry.js';
 import { settleBackchannel } from '../helpers/backchannel.js';
 import { HttpAgent, passwordLogin, textOf } from '../helpers/http-agent.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
@@ -37,4 +41,39 @@ test('logging out at the IdP in one browser ends that browser\'s portal login on
 
   expect(await portalSignedIn(pc)).toBe(false);
   expect(await portalSignedIn(phone)).toBe(true);
+});
+
+test('ending a member\'s sessions owes a logout to each relying party that asked for one, and wakes the sender once', async () => {
+  // A second union app signed in to through the same IdP session, registered without a back-channel URI.
+  const redirect = 'http://127.0.0.1:9/app/callback';
+  const app = await registerClient(stack.idp.registry, 'alpha', webAppClient({ name: '保健事業アプリ', redirectUris: [redirect], postLogoutRedirectUris: [] }));
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'two-apps', password: 'two-apps-pass-1' });
+  const browser = new HttpAgent();
+  await passwordLogin(browser, portalHome(), 'two-apps', 'two-apps-pass-1');
+  const authorize = new URL(`${stack.unions.alpha.issuer}/auth`);
+  authorize.search = new URLSearchParams({
+    client_id: app.clientId, redirect_uri: redirect, response_type: 'code', scope: 'openid', prompt: 'none', state: 's', nonce: 'n',
+    code_challenge: crypto.createHash('sha256').update('v'.repeat(43)).digest('base64url'), code_challenge_method: 'S256',
+  }).toString();
+  let page = await browser.request(authorize.href);
+  while (!page.headers.get('location')?.startsWith(redirect)) page = await browser.request(new URL(page.headers.get('location')!, page.url).href);
+  expect(new URL(page.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+
+  let wakeUps = 0;
+  const wake = () => { wakeUps += 1; };
+  outboxQueued.on('queued', wake);
+  try {
+    const { provider } = (await stack.idp.registry.get('alpha'))!;
+    const deps = { db: stack.database.db, unionSlug: 'alpha', provider, ip: '127.0.0.1' };
+    expect(await endSessionsAfterChange(deps, { accountId, cause: 'password_changed' })).toEqual({ endedSessions: 1, relyingParties: { queued: 1 } });
+    expect(wakeUps).toBe(1);
+    const owed = await stack.database.db('backchannel_deliveries').where({ sub: accountId }).select('client_id');
+    expect(owed.map((row) => row.client_id)).toEqual([stack.unions.alpha.portal.clientId]);
+
+    // Nothing left to end: nothing owed, nobody woken.
+    expect(await endSessionsAfterChange(deps, { accountId, cause: 'password_changed' })).toEqual({ endedSessions: 0, relyingParties: { queued: 0 } });
+    expect(wakeUps).toBe(1);
+  } finally {
+    outboxQueued.off('queued', wake);
+  }
 });

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import { endSessionsAfterChange } from '../../idp/accounts/session-ending.js';
-import { outboxQueued } from '../../idp/oidc/backchannel-logout.js';
+import Provider from 'oidc-provider';
+import { outboxQueued, queueBackchannelLogouts, sendLogoutToken } from '../../idp/oidc/backchannel-logout.js';
 import { registerClient, webAppClient } from '../../idp/oidc/client-registry.js';
+import { ProviderRegistry } from '../../idp/oidc/provider-registry.js';
 import { settleBackchannel } from '../helpers/backchannel.js';
 import { HttpAgent, passwordLogin, textOf } from '../helpers/http-agent.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
@@ -76,4 +78,27 @@ test('ending a member\'s sessions owes a logout to each relying party that asked
   } finally {
     outboxQueued.off('queued', wake);
   }
+});
+
+test('a logout oidc-provider owes a relying party is queued for the worker, never sent in the request', async () => {
+  // A union's issuer as another IdP process builds it: its Client class queues instead of posting.
+  const { provider } = (await new ProviderRegistry(stack.idp.registry.deps).get('alpha'))!;
+  const client = await provider.Client.find(stack.unions.alpha.portal.clientId) as unknown as { backchannelLogout(sub: string, sid: string): Promise<void> };
+  let wakeUps = 0;
+  const wake = () => { wakeUps += 1; };
+  outboxQueued.on('queued', wake);
+  try {
+    await client.backchannelLogout('queued-sub', 'queued-sid');
+  } finally {
+    outboxQueued.off('queued', wake);
+  }
+  expect(wakeUps).toBe(1);
+  expect(await stack.database.db('backchannel_deliveries').where({ sub: 'queued-sub' }).select('client_id', 'sid'))
+    .toEqual([{ client_id: stack.unions.alpha.portal.clientId, sid: 'queued-sid' }]);
+});
+
+test('an issuer without the outbox installed refuses to send or queue rather than lose a logout', async () => {
+  const bare = new Provider('http://127.0.0.1:9/u/bare');
+  await expect(sendLogoutToken(bare, 'client', 'sub', 'sid')).rejects.toThrow('back-channel outbox not installed on this provider');
+  await expect(queueBackchannelLogouts(stack.database.db, bare, [])).rejects.toThrow('back-channel outbox not installed on this provider');
 });

@@ -43,6 +43,14 @@ function poolMax(): number {
   return value;
 }
 
+/**
+ * Holds the rows `query` reads until the transaction ends, so a concurrent writer waits for it
+ * (PostgreSQL's FOR UPDATE). SQLite needs nothing: it runs one writer at a time anyway.
+ */
+export function forUpdate<Q extends Knex.QueryBuilder>(trx: Database, query: Q): Q {
+  return trx.client.config.client === 'pg' ? query.forUpdate() as Q : query;
+}
+
 /** Opens the database named by `url`: a PostgreSQL URL, or a path to an SQLite file (created on demand). */
 export function openDatabase(url: string): Database {
   if (isPostgresUrl(url)) {

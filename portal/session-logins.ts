@@ -1,4 +1,4 @@
-import type { Database } from '../migrations/database.js';
+import { forUpdate, type Database } from '../migrations/database.js';
 
 // A rolling portal session can outlive its 30 minutes; no IdP session (sid) outlives 14 days.
 const KEEP_MS = 14 * 24 * 60 * 60 * 1000;
@@ -24,10 +24,8 @@ export async function endLogins(db: Database, slug: string, match: { sid?: strin
       .andWhere(match.sid ? { idp_sid: match.sid } : { sub: match.sub });
     const portalSids = [...new Set((await logins.clone().select('portal_sid')).map((r: { portal_sid: string }) => r.portal_sid))];
     for (const sid of portalSids) {
-      const query = trx('portal_sessions').where({ sid });
-      // PostgreSQL: hold the row against a concurrent save (SQLite serialises writers anyway).
-      if (trx.client.config.client === 'pg') query.forUpdate();
-      const row: { data: string } | undefined = await query.first('data');
+      // Held against a concurrent save of the same session.
+      const row: { data: string } | undefined = await forUpdate(trx, trx('portal_sessions').where({ sid })).first('data');
       if (!row) continue;
       const data = JSON.parse(row.data) as { members?: Record<string, { sub: string }> };
       if (!data.members?.[slug] || (match.sub && data.members[slug].sub !== match.sub)) continue;

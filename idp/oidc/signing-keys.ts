@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { JWK } from 'oidc-provider';
-import type { Database } from '../../migrations/database.js';
+import { forUpdate, type Database } from '../../migrations/database.js';
 import type { SecretBox } from '../security/encryption.js';
 import type { Union } from '../unions/union-repository.js';
 import { TTL } from './ttl.js';
@@ -126,9 +126,7 @@ export async function rotateSigningKey(
   const row = newKeyRow(unionSlug, kid, box, now, activatesAt);
   return db.transaction(async (trx) => {
     // Two rotations at once (two admins, two processes) queue here; SQLite runs one writer anyway.
-    const lock = trx('unions').where({ slug: unionSlug });
-    if (trx.client.config.client === 'pg') lock.forUpdate();
-    await lock.first('slug');
+    await forUpdate(trx, trx('unions').where({ slug: unionSlug })).first('slug');
     const keys = classify(await rowsOf(trx, unionSlug, SCHEDULE), now);
     const pending = keys.find((k) => k.state === 'next');
     if (pending) throw new RotationPendingError(pending);

@@ -37,7 +37,7 @@ export default {
       // first failing test (scripts/mutation/).
       setupFilesAfterEnv: ['<rootDir>/scripts/mutation/record-test-files.mjs'],
       testSequencer: '<rootDir>/scripts/mutation/covering-tests-sequencer.mjs',
-      testEnvironment: './scripts/mutation/bail-environment.cjs',
+      testRunner: '<rootDir>/scripts/mutation/bail-runner.cjs',
     },
   },
   coverageAnalysis: 'perTest',

@@ -1,11 +1,11 @@
 // Stryker runs a mutant's covering tests by name (--testNamePattern) among every test file related to the
 // mutated module — here nearly all of them, each importing the whole IdP and portal before Jest knows
 // none of its tests is wanted. This sequencer keeps only the files holding a wanted test, using the map
-// record-test-files.mjs wrote in the dry run, the quickest first (with bail-environment.cjs the first
-// failure ends the run): the same tests decide, a fraction of the files load.
+// record-test-files.mjs wrote in the dry run, the quickest first (with bail-runner.cjs the first failing
+// file ends the run): the same tests decide, a fraction of the files load.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Sequencer from '@jest/test-sequencer';
-import BailEnvironment from './bail-environment.cjs';
 import { TEST_FILES_MAP } from './test-files-map.mjs';
 
 export default class CoveringTestsSequencer extends Sequencer {
@@ -15,7 +15,7 @@ export default class CoveringTestsSequencer extends Sequencer {
   }
 
   sort(tests) {
-    fs.rmSync(BailEnvironment.FAILED_MARK, { force: true });
+    process.env.KENPO_MUTANT_RUN = crypto.randomUUID();
     if (!this.pattern || !fs.existsSync(TEST_FILES_MAP)) return super.sort(tests);
     const wanted = new RegExp(this.pattern, 'i');
     const millis = new Map();

@@ -1,7 +1,7 @@
 // Stryker runs a mutant's covering tests by name (--testNamePattern) among every test file related to the
 // mutated module — here nearly all of them, each importing the whole IdP and portal before Jest knows
 // none of its tests is wanted. This sequencer keeps only the files holding a wanted test, using the map
-// record-test-files.mjs wrote in the dry run, the quickest first (with bail-runner.cjs the first failing
+// record-test-files.mjs wrote in the dry run, the quickest first (with jest-circus-with-bail.cjs the first failing
 // file ends the run): the same tests decide, a fraction of the files load.
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -102,3 +102,16 @@ test('an issuer without the outbox installed refuses to send or queue rather tha
   await expect(sendLogoutToken(bare, 'client', 'sub', 'sid')).rejects.toThrow('back-channel outbox not installed on this provider');
   await expect(queueBackchannelLogouts(stack.database.db, bare, [])).rejects.toThrow('back-channel outbox not installed on this provider');
 });
+
+test('the portal answers a logout token it cannot verify with 400 and ends nobody\'s login', async () => {
+  await createMemberWithLogin(stack, 'alpha', { userId: 'forged-logout', password: 'forged-logout-1' });
+  const browser = new HttpAgent();
+  await passwordLogin(browser, portalHome(), 'forged-logout', 'forged-logout-1');
+  for (const body of [new URLSearchParams({ logout_token: 'eyJhbGciOiJub25lIn0.e30.' }), new URLSearchParams({ other: 'x' }), undefined]) {
+    const response = await fetch(`${stack.portalUrl}/u/alpha/backchannel-logout`, { method: 'POST', body });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'invalid logout token' });
+  }
+  expect(await portalSignedIn(browser)).toBe(true);
+});

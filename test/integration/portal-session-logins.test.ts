@@ -63,8 +63,12 @@ test('a logout naming only the subject ends all of that member\'s logins in the 
   await recordLogin(db(), { slug: 'alpha', idpSid: 'idp-a', portalSid: 'p-sub-1', sub: 'm-2' });
   await recordLogin(db(), { slug: 'alpha', idpSid: 'idp-b', portalSid: 'p-sub-2', sub: 'm-2' });
   await recordLogin(db(), { slug: 'beta', idpSid: 'idp-c', portalSid: 'p-sub-2', sub: 'm-2' });
+  await browser('p-sub-3', { alpha: 'm-3' }); // another member of the union
+  await recordLogin(db(), { slug: 'alpha', idpSid: 'idp-d', portalSid: 'p-sub-3', sub: 'm-3' });
 
   expect(await endLogins(db(), 'alpha', { sub: 'm-2' })).toBe(2);
+  expect(await membersOf('p-sub-3')).toEqual({ alpha: 'm-3' });
+  expect(await loginsOf('m-3')).toEqual([{ union_slug: 'alpha', idp_sid: 'idp-d', portal_sid: 'p-sub-3' }]);
   expect(await membersOf('p-sub-1')).toBe('gone');
   expect(await membersOf('p-sub-2')).toEqual({ beta: 'm-2' });
   expect(await loginsOf('m-2')).toEqual([{ union_slug: 'beta', idp_sid: 'idp-c', portal_sid: 'p-sub-2' }]);

@@ -2,6 +2,8 @@
 // STRYKER_GROUP set; README "Mutation testing". Not part of `npm test`: the browser-free suite runs
 // once per group and then the tests covering each mutant, for every mutant — far more than CI allows.
 
+import fs from 'node:fs';
+
 /** The security core, in groups that finish on their own: modules a wrong line of which would let someone in, or show them what is not theirs. */
 export const groups = {
   'csv-guard': ['documents/csv-text.ts'],
@@ -20,6 +22,13 @@ export const groups = {
   'second-factors': ['idp/mfa/*.ts', '!idp/mfa/factor-notice.ts'],
 };
 
+/** Test files that drive Chromium (through test/helpers/e2e.ts or browser.ts): seconds per mutant each, left to `npm test`. */
+function browserTests() {
+  const files = ['unit', 'integration', 'security'].flatMap((dir) => fs.readdirSync(`test/${dir}`, { recursive: true })
+    .filter((name) => name.endsWith('.test.ts')).map((name) => `test/${dir}/${name}`));
+  return files.filter((file) => /from '\.\.\/helpers\/(e2e|browser)\.js'/.test(fs.readFileSync(file, 'utf8')));
+}
+
 const group = process.env.STRYKER_GROUP ?? 'csv-guard';
 if (!groups[group]) throw new Error(`STRYKER_GROUP must be one of ${Object.keys(groups).join(', ')}`);
 const out = `.stryker/${group}`;
@@ -33,6 +42,7 @@ export default {
     configFile: 'jest.config.js',
     config: {
       testMatch: process.env.STRYKER_TESTS?.split(',') ?? ['<rootDir>/test/{unit,integration,security}/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...browserTests().map((file) => `/${file.replace(/\./g, '\\.')}$`)],
       // A mutant loads only the test files holding its covering tests, quickest first, and stops at its
       // first failing test (scripts/mutation/).
       setupFilesAfterEnv: ['<rootDir>/scripts/mutation/record-test-files.mjs'],

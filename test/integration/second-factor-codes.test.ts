@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureAccount, findAccount, updateAccount } from '../../idp/accounts/account-repository.js';
+import { findMember, upsertMembers } from '../../idp/members/member-repository.js';
+import { peekChallenge, purgeChallenges, saveChallenge, takeChallenge } from '../../idp/mfa/challenges.js';
+import type { MfaContext } from '../../idp/mfa/context.js';
+import { addCredential } from '../../idp/mfa/credentials.js';
+import { emailOtpSent, sendEmailOtp, verifyEmailOtp } from '../../idp/mfa/email-otp.js';
+import { completeTotpSetup, startTotpSetup, verifyTotp } from '../../idp/mfa/totp.js';
+import { SecretBox } from '../../idp/security/encryption.js';
+import { findUnion, saveUnion } from '../../idp/unions/union-repository.js';
+import { createMailer } from '../../mail/mailer.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startMailCapture, type MailCapture } from '../helpers/smtp.js';
+import { base32Encode, totpFor } from '../helpers/totp.js';
+
+/**
+ * The codes of a login's second step, against the real database and a real SMTP server, without an
+ * IdP: each belongs to one account and one login (interaction), works once, and expires; TOTP codes
+ * come from an independent RFC 6238 implementation.
+ */
+let database: TestDatabase;
+let mail: MailCapture;
+const db = () => database.db;
+const box = new SecretBox(crypto.randomBytes(32));
+const UNION = { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  mail = await startMailCapture();
+  await saveUnion(db(), UNION);
+});
+afterAll(async () => { await mail?.close(); await database?.drop(); });
+
+let members = 0;
+/** A member's context in one login (interaction); `email` false: no verified address. */
+async function member(options: { email?: boolean } = {}): Promise<MfaContext> {
+  members += 1;
+  const [record] = await upsertMembers(db(), 'alpha', [{
+    insurerNumber: UNION.insurerNumber, kigo: '400', bango: String(60000 + members), edaban: '00',
+    nameKanji: '試験 三郎', nameKana: 'シケン サブロウ', birthdate: '1990-05-06', relation: '本人',
+  }]);
+  const { id } = await ensureAccount(db(), 'alpha', record.id);
+  if (options.email !== false) await updateAccount(db(), id, { email: `codes${members}@example.jp`, emailVerified: true });
+  return {
+    db: db(), union: (await findUnion(db(), 'alpha'))!, account: (await findAccount(db(), 'alpha', id))!, member: (await findMember(db(), 'alpha', record.id))!,
+    mailer: createMailer({ smtpUrl: mail.url, mailDir: path.join(os.tmpdir(), 'kenpo-unused-mail') }), box,
+    interactionUid: crypto.randomUUID(), issuerUrl: 'http://localhost/u/alpha', legacyCodeKey: 'legacy', locale: 'ja',
+  };
+}
+
+const inLogin = (ctx: MfaContext, interactionUid = crypto.randomUUID()): MfaContext => ({ ...ctx, interactionUid });
+
+describe('challenges', () => {
+  test('a challenge belongs to one account, one login and one kind, is replaced by the next, and answers once', async () => {
+    const ctx = await member();
+    const other = await member();
+    await saveChallenge(db(), { accountId: ctx.account.id, interactionUid: 'login-1', kind: 'email_otp', value: 'first', ttlMs: 60_000 });
+    await saveChallenge(db(), { accountId: ctx.account.id, interactionUid: 'login-1', kind: 'email_otp', value: 'second', ttlMs: 60_000 });
+    expect(await peekChallenge(db(), ctx.account.id, 'login-2', 'email_otp')).toBeUndefined();
+    expect(await peekChallenge(db(), other.account.id, 'login-1', 'email_otp')).toBeUndefined();
+    expect(await peekChallenge(db(), ctx.account.id, 'login-1', 'totp_setup')).toBeUndefined();
+    expect(await peekChallenge(db(), ctx.account.id, 'login-1', 'email_otp')).toMatchObject({ value: 'second', createdAt: expect.any(Number) });
+    expect(await takeChallenge(db(), ctx.account.id, 'login-2', 'email_otp')).toBeUndefined();
+    const takes = await Promise.all([1, 2, 3].map(() => takeChallenge(db(), ctx.account.id, 'login-1', 'email_otp')));
+    expect(takes.filter((t) => t === 'second')).toHaveLength(1);
+    expect(await peekChallenge(db(), ctx.account.id, 'login-1', 'email_otp')).toBeUndefined();
+  });
+
+  test('an expired challenge cannot be seen or taken, and is purged; a live one stays', async () => {
+    const ctx = await member();
+    await saveChallenge(db(), { accountId: ctx.account.id, interactionUid: 'old', kind: 'passkey_authentication', value: 'v', ttlMs: 60_000 });
+    await saveChallenge(db(), { accountId: ctx.account.id, interactionUid: 'live', kind: 'passkey_authentication', value: 'w', ttlMs: 60_000 });
+    await db()('mfa_challenges').where({ account_id: ctx.account.id, interaction_uid: 'old' }).update({ expires_at: Date.now() - 1 });
+    expect(await peekChallenge(db(), ctx.account.id, 'old', 'passkey_authentication')).toBeUndefined();
+    expect(await takeChallenge(db(), ctx.account.id, 'old', 'passkey_authentication')).toBeUndefined();
+    await purgeChallenges(db());
+    expect(await db()('mfa_challenges').where({ account_id: ctx.account.id }).pluck('interaction_uid')).toEqual(['live']);
+  });
+});
+
+describe('e-mail codes', () => {
+  const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)![1];
+
+  test('a code is mailed once per login; a resend waits 30 s; the right code works once', async () => {
+    const ctx = await member();
+    expect(await emailOtpSent(ctx)).toBe(false);
+    expect(await sendEmailOtp(ctx, { resend: false })).toEqual({ ok: true });
+    const message = await mail.next(ctx.account.email!);
+    expect(message.text).toContain('10');
+    const code = codeIn(message.text!);
+    expect(await emailOtpSent(ctx)).toBe(true);
+    expect(await sendEmailOtp(ctx, { resend: false })).toEqual({ ok: true }); // the page reloaded: no second mail
+    const wait = await sendEmailOtp(ctx, { resend: true });
+    expect(wait).toMatchObject({ ok: false, error: { key: 'login.resendWait' } });
+    const seconds = (wait as { error: { params: { seconds: number } } }).error.params.seconds;
+    expect(seconds).toBeGreaterThan(25);
+    expect(seconds).toBeLessThanOrEqual(30);
+
+    expect(await verifyEmailOtp(inLogin(ctx), code)).toEqual({ ok: false, error: 'login.mfa.emailOtp.expired' }); // another login
+    const wrong = code === '000000' ? '000001' : '000000';
+    expect(await verifyEmailOtp(ctx, wrong)).toEqual({ ok: false, error: 'login.mfa.wrongCode' });
+    expect(await verifyEmailOtp(ctx, ` ${code} `)).toEqual({ ok: true });
+    expect(await verifyEmailOtp(ctx, code)).toEqual({ ok: false, error: 'login.mfa.emailOtp.expired' });
+    expect(mail.messages.filter((m) => m.subject === message.subject && (m.to as { text: string }).text === ctx.account.email)).toHaveLength(1);
+  });
+
+  test('after 30 s a resend mails a new code and the old one stops working; a code expires after 10 minutes', async () => {
+    const ctx = await member();
+    await sendEmailOtp(ctx, { resend: false });
+    const first = codeIn((await mail.next(ctx.account.email!)).text!);
+    await db()('mfa_challenges').where({ account_id: ctx.account.id }).update({ created_at: Date.now() - 30_001 });
+    expect(await sendEmailOtp(ctx, { resend: true })).toEqual({ ok: true });
+    const second = codeIn((await mail.next(ctx.account.email!)).text!);
+    if (first !== second) expect(await verifyEmailOtp(ctx, first)).toEqual({ ok: false, error: 'login.mfa.wrongCode' });
+    const row = await db()('mfa_challenges').where({ account_id: ctx.account.id }).first('created_at', 'expires_at');
+    expect(Number(row.expires_at) - Number(row.created_at)).toBe(10 * 60_000);
+    await db()('mfa_challenges').where({ account_id: ctx.account.id }).update({ expires_at: Date.now() - 1 });
+    expect(await verifyEmailOtp(ctx, second)).toEqual({ ok: false, error: 'login.mfa.emailOtp.expired' });
+  });
+
+  test('no verified address, no code', async () => {
+    const ctx = await member({ email: false });
+    expect(await sendEmailOtp(ctx, { resend: false })).toEqual({ ok: false, error: 'login.noEmail' });
+    await updateAccount(db(), ctx.account.id, { email: 'unverified@example.jp', emailVerified: false });
+    const unverified = { ...ctx, account: (await findAccount(db(), 'alpha', ctx.account.id))! };
+    expect(await sendEmailOtp(unverified, { resend: false })).toEqual({ ok: false, error: 'login.noEmail' });
+    expect(await emailOtpSent(unverified)).toBe(false);
+  });
+
+  test('the stored code is a keyed hash, not the code', async () => {
+    const ctx = await member();
+    await sendEmailOtp(ctx, { resend: false });
+    const code = codeIn((await mail.next(ctx.account.email!)).text!);
+    const stored = await db()('mfa_challenges').where({ account_id: ctx.account.id }).first('value');
+    expect(stored.value).not.toContain(code);
+    expect(stored.value).not.toBe(crypto.createHash('sha256').update(`${ctx.account.id}:${code}`).digest('hex'));
+  });
+});
+
+describe('authenticator apps', () => {
+  test('set-up keeps one secret per login until a right code names the device', async () => {
+    const ctx = await member();
+    const setup = await startTotpSetup(ctx);
+    expect((await startTotpSetup(ctx)).secret).toBe(setup.secret);
+    expect((await startTotpSetup(inLogin(ctx))).secret).not.toBe(setup.secret);
+    expect(setup.uri).toContain(`secret=${setup.secret}`);
+    expect(setup.qrSvg).toContain('<svg');
+
+    const code = totpFor(setup.secret);
+    expect(await completeTotpSetup(ctx, { code, deviceName: '   ' })).toEqual({ ok: false, error: 'login.mfa.totp.deviceNameLength' });
+    expect(await completeTotpSetup(ctx, { code, deviceName: 'x'.repeat(51) })).toEqual({ ok: false, error: 'login.mfa.totp.deviceNameLength' });
+    expect(await completeTotpSetup(ctx, { code: code === '000000' ? '000001' : '000000', deviceName: 'スマホ' })).toEqual({ ok: false, error: 'login.mfa.wrongCode' });
+    expect(await completeTotpSetup(inLogin(ctx), { code, deviceName: 'スマホ' })).toEqual({ ok: false, error: 'login.mfa.totp.setupExpired' });
+    const done = await completeTotpSetup(ctx, { code: ` ${code} `, deviceName: ` ${'x'.repeat(47)}スマホ ` });
+    expect(done).toEqual({ ok: true, credentialId: expect.any(String) });
+    expect(await peekChallenge(db(), ctx.account.id, ctx.interactionUid, 'totp_setup')).toBeUndefined();
+    const stored = await db()('credentials').where({ id: (done as { credentialId: string }).credentialId }).first('label', 'secret');
+    expect(stored.label).toBe(`${'x'.repeat(47)}スマホ`);
+    expect(stored.secret).not.toContain(setup.secret); // sealed at rest
+
+    // The same name again is refused, in this login or another.
+    const again = inLogin(ctx);
+    const second = await startTotpSetup(again);
+    expect(await completeTotpSetup(again, { code: totpFor(second.secret), deviceName: `${'x'.repeat(47)}スマホ` })).toEqual({ ok: false, error: 'login.mfa.totp.deviceNameTaken' });
+  });
+
+  test('a code of the chosen device works once, one step either side of now and no further', async () => {
+    const ctx = await member();
+    const secret = base32Encode(crypto.randomBytes(20));
+    const credentialId = await addCredential(db(), { accountId: ctx.account.id, type: 'totp', label: 'アプリ', secret: box.seal(secret) });
+    expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret, -2) })).toEqual({ ok: false, error: 'login.mfa.wrongCode' });
+    expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret, 2) })).toEqual({ ok: false, error: 'login.mfa.wrongCode' });
+    expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret, -1) })).toEqual({ ok: true, credentialId });
+    expect(await verifyTotp(ctx, { credentialId, code: ` ${totpFor(secret)} ` })).toEqual({ ok: true, credentialId });
+    expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret) })).toEqual({ ok: false, error: 'login.mfa.wrongCode' }); // replayed
+    expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret, -1) })).toEqual({ ok: false, error: 'login.mfa.wrongCode' }); // older than the last used
+  });
+
+  test('a device that is not this member\'s app cannot be chosen', async () => {
+    const ctx = await member();
+    const other = await member();
+    const secret = base32Encode(crypto.randomBytes(20));
+    const othersApp = await addCredential(db(), { accountId: other.account.id, type: 'totp', label: 'アプリ', secret: box.seal(secret) });
+    const passkey = await addCredential(db(), { accountId: ctx.account.id, type: 'passkey', label: 'キー', externalId: 'cred-x', counter: 0 });
+    for (const credentialId of [othersApp, passkey, 'no-such-device']) {
+      expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret) })).toEqual({ ok: false, error: 'login.mfa.totp.chooseDevice' });
+    }
+  });
+});

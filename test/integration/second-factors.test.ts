@@ -7,18 +7,21 @@ import { peekChallenge, purgeChallenges, saveChallenge, takeChallenge } from '..
 import type { MfaContext } from '../../idp/mfa/context.js';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { emailOtpSent, sendEmailOtp, verifyEmailOtp } from '../../idp/mfa/email-otp.js';
+import { passkeyAuthenticationOptions, passkeyRegistrationOptions, registerPasskey, verifyPasskey } from '../../idp/mfa/passkey.js';
 import { completeTotpSetup, startTotpSetup, verifyTotp } from '../../idp/mfa/totp.js';
 import { SecretBox } from '../../idp/security/encryption.js';
 import { findUnion, saveUnion } from '../../idp/unions/union-repository.js';
 import { createMailer } from '../../mail/mailer.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { softPasskey, type SoftPasskey } from '../helpers/soft-passkey.js';
 import { startMailCapture, type MailCapture } from '../helpers/smtp.js';
 import { base32Encode, totpFor } from '../helpers/totp.js';
 
 /**
- * The codes of a login's second step, against the real database and a real SMTP server, without an
- * IdP: each belongs to one account and one login (interaction), works once, and expires; TOTP codes
- * come from an independent RFC 6238 implementation.
+ * A login's second step, against the real database and a real SMTP server, without an IdP: each
+ * challenge and code belongs to one account and one login (interaction), works once, and expires;
+ * TOTP codes come from an independent RFC 6238 implementation, passkey assertions from a software
+ * authenticator (test/helpers/soft-passkey.ts).
  */
 let database: TestDatabase;
 let mail: MailCapture;
@@ -187,5 +190,92 @@ describe('authenticator apps', () => {
     for (const credentialId of [othersApp, passkey, 'no-such-device']) {
       expect(await verifyTotp(ctx, { credentialId, code: totpFor(secret) })).toEqual({ ok: false, error: 'login.mfa.totp.chooseDevice' });
     }
+  });
+});
+
+describe('passkeys', () => {
+  const ORIGIN = 'http://localhost';
+  type Assertion = Parameters<typeof verifyPasskey>[1];
+
+  async function withPasskey(ctx: MfaContext, key: SoftPasskey, counter: number): Promise<string> {
+    return addCredential(db(), { accountId: ctx.account.id, type: 'passkey', label: `キー${counter}`, externalId: key.id, counter, data: { publicKey: key.cosePublicKey, transports: ['internal'] } });
+  }
+
+  /** A fresh challenge for this login, answered by `key` from `origin` with `counter`. */
+  async function answer(ctx: MfaContext, key: SoftPasskey, counter: number, origin = ORIGIN): Promise<Assertion> {
+    const { challenge } = await passkeyAuthenticationOptions(ctx);
+    return key.assert({ challenge, origin, counter }) as unknown as Assertion;
+  }
+
+  test('only this member\'s passkeys are offered, with user verification required, for the issuer\'s host', async () => {
+    const ctx = await member();
+    const other = await member();
+    const key = softPasskey();
+    await withPasskey(ctx, key, 0);
+    await withPasskey(other, softPasskey(), 0);
+    const options = await passkeyAuthenticationOptions(ctx);
+    expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required', allowCredentials: [{ id: key.id, type: 'public-key', transports: ['internal'] }] });
+    expect(await peekChallenge(db(), ctx.account.id, ctx.interactionUid, 'passkey_authentication')).toMatchObject({ value: options.challenge });
+    const registration = await passkeyRegistrationOptions(ctx);
+    expect(registration).toMatchObject({ rp: { id: 'localhost', name: UNION.name }, excludeCredentials: [{ id: key.id }] });
+    expect(registration.authenticatorSelection).toMatchObject({ userVerification: 'required' });
+  });
+
+  test('an answer works for its own challenge once, and its counter must move forward', async () => {
+    const ctx = await member();
+    const key = softPasskey();
+    const credentialId = await withPasskey(ctx, key, 2);
+    const first = await answer(ctx, key, 5);
+    expect(await verifyPasskey(ctx, first)).toEqual({ ok: true, credentialId });
+    expect(await verifyPasskey(ctx, first)).toEqual({ ok: false, error: 'login.mfa.passkey.failed' }); // the challenge is spent
+    expect((await db()('credentials').where({ id: credentialId }).first('counter')).counter).toBe(5);
+
+    // A cloned key: the same or a lower counter is refused.
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 5))).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 0))).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 6))).toEqual({ ok: true, credentialId });
+
+    // The clone and the original answering two logins at once with the same counter: one gets in, the other is audited.
+    const [a, b] = [inLogin(ctx), inLogin(ctx)];
+    const [answerA, answerB] = [await answer(a, key, 7), await answer(b, key, 7)];
+    const results = await Promise.all([verifyPasskey(a, answerA), verifyPasskey(b, answerB)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await db()('audit_log').where({ target: credentialId, action: 'passkey.counter_regression', outcome: 'denied' })).toHaveLength(1);
+  });
+
+  test('an authenticator that keeps no counter (always 0) is accepted each time', async () => {
+    const ctx = await member();
+    const key = softPasskey();
+    const credentialId = await withPasskey(ctx, key, 0);
+    for (let i = 0; i < 2; i += 1) expect(await verifyPasskey(ctx, await answer(ctx, key, 0))).toEqual({ ok: true, credentialId });
+    expect((await db()('credentials').where({ id: credentialId }).first('last_used_at')).last_used_at).not.toBeNull();
+  });
+
+  test('an answer from another login, another origin or another member\'s key fails', async () => {
+    const ctx = await member();
+    const key = softPasskey();
+    await withPasskey(ctx, key, 0);
+    const elsewhere = await answer(inLogin(ctx), key, 1); // a phishing proxy's own login
+    expect(await verifyPasskey(ctx, elsewhere)).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 2, 'http://localhost.evil.example'))).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    const other = await member();
+    const othersKey = softPasskey();
+    await withPasskey(other, othersKey, 0);
+    expect(await verifyPasskey(ctx, await answer(ctx, othersKey, 3))).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 4))).toMatchObject({ ok: true });
+  });
+
+  test('registration: a name of 1 to 50 characters, new for the member, and this login\'s challenge', async () => {
+    const ctx = await member();
+    await withPasskey(ctx, softPasskey(), 0); // named キー0
+    const response = { id: 'x', rawId: 'x', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} } as unknown as Parameters<typeof registerPasskey>[1]['response'];
+    expect(await registerPasskey(ctx, { label: '  ', response })).toEqual({ ok: false, error: 'login.mfa.passkey.nameLength' });
+    expect(await registerPasskey(ctx, { label: 'x'.repeat(51), response })).toEqual({ ok: false, error: 'login.mfa.passkey.nameLength' });
+    expect(await registerPasskey(ctx, { label: ' キー0 ', response })).toEqual({ ok: false, error: 'login.mfa.passkey.nameTaken' });
+    expect(await registerPasskey(ctx, { label: 'x'.repeat(50), response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationExpired' });
+    await passkeyRegistrationOptions(ctx);
+    expect(await registerPasskey(inLogin(ctx), { label: 'ノートPC', response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationExpired' });
+    expect(await registerPasskey(ctx, { label: 'ノートPC', response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationFailed' });
+    expect(await registerPasskey(ctx, { label: 'ノートPC', response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationExpired' }); // spent
   });
 });

@@ -1,7 +1,7 @@
 import { formatClaimsCsv, parseClaimsCsv, type ClaimRecord } from '../../portal/medical/claims-csv.js';
 import { importClaims } from '../../portal/medical/claims-import.js';
 import {
-  findClaimScope, listClaims, listPatients, loadStatement, patientMonthTotals, type ClaimScope,
+  findClaimScope, householdKey, listClaims, listPatients, loadStatement, patientMonthTotals, type ClaimScope,
 } from '../../portal/medical/claims-repository.js';
 import { demoClaimPeriod, generateClaims, syntheticHousehold, type DemoHousehold } from '../../portal/medical/demo-claims.js';
 import type { HouseholdClaims } from '../../portal/medical/model.js';
@@ -160,4 +160,27 @@ if (testDatabaseKind === 'postgres') test('after an import PostgreSQL\'s statist
   await importClaims(database.db, UNION.slug, claims);
   const planned = await database.db.raw("SELECT reltuples FROM pg_class WHERE relname = 'medical_claims'");
   expect(Number(planned.rows[0].reltuples)).toBe(await rowCount());
+});
+
+test('two households of the union: each viewer sees their own patients, insured name and totals, in order', async () => {
+  const first = household(31);
+  const second = household(32);
+  await importClaims(database.db, UNION.slug, [...first.claims, ...second.claims]);
+  const window = viewingWindow(NOW);
+  for (const { demo, claims, as } of [first, second]) {
+    const scope = (await findClaimScope(database.db, UNION.slug, as('00')))!;
+    expect(await listPatients(database.db, scope)).toEqual(demo.people.map((p) => ({ edaban: p.edaban, name: p.name, relation: p.relation })));
+    const statement = await loadStatement(database.db, UNION, as('00'), window, { fallbackName: 'unused' });
+    expect(statement.insured.name).toBe(demo.people.find((p) => p.relation === '本人')!.name);
+    expect(statement.claims).toHaveLength(claims.filter((c) => c.serviceMonth >= window.from && c.serviceMonth <= window.to).length);
+    const rows = await patientMonthTotals(database.db, scope, window);
+    const order = rows.map((r) => `${r.month}:${r.edaban}`);
+    expect(order).toEqual([...order].sort());
+    expect(new Set(rows.map((r) => r.edaban))).toEqual(new Set(claims.filter((c) => c.serviceMonth >= window.from).map((c) => c.patientEdaban)));
+  }
+  // A household with no data yet: the ID token's name, or nothing.
+  const nobody = { ...first.as('00'), bango: 'no-data-yet' };
+  expect((await loadStatement(database.db, UNION, nobody, window, { fallbackName: '未登録 太郎' })).insured.name).toBe('未登録 太郎');
+  expect((await loadStatement(database.db, UNION, nobody, window)).insured.name).toBe('');
+  expect(householdKey(first.as('01'))).toBe(`${first.demo.insurerNumber}:${first.demo.kigo}:${first.demo.bango}`);
 });

@@ -3,6 +3,8 @@ import { accountScope, checkSecondFactorUnderLockout, checkUnderLockout, lockout
 import { failureDelayMs, loginAttemptWait } from '../../idp/accounts/login-throttle.js';
 import { purgeRateLimits, takeAttempt, takeAttemptOrWait } from '../../idp/mfa/rate-limit.js';
 import { upsertMembers } from '../../idp/members/member-repository.js';
+import { claimRecoveryMail, RECOVERY_COOLDOWN_MS } from '../../idp/recovery/cooldown.js';
+import { recoveryLimitKeys, withinRecoveryLimits } from '../../idp/recovery/request-guard.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -182,5 +184,34 @@ describe('throttles', () => {
     expect(await failureDelayMs(db(), 'alpha', '198.51.100.7', policy, later)).toBe(0);
     expect(await failureDelayMs(db(), 'alpha', '198.51.100.7', policy, later + 1)).toBe(0);
     expect(await failureDelayMs(db(), 'alpha', '198.51.100.7', policy, later + 2)).toBe(100);
+  });
+});
+
+describe('recovery requests', () => {
+  test('one recovery mail of a kind per account per minute, counted from the last mail, once under concurrent requests', async () => {
+    const accountId = await account();
+    const now = 50_000_000;
+    const claims = await Promise.all(Array.from({ length: 5 }, () => claimRecoveryMail(db(), accountId, 'password', now)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimRecoveryMail(db(), accountId, 'user_id', now)).toBe(true); // the other kind has its own
+    expect(await claimRecoveryMail(db(), accountId, 'password', now + RECOVERY_COOLDOWN_MS - 1)).toBe(false);
+    expect(await claimRecoveryMail(db(), accountId, 'password', now + RECOVERY_COOLDOWN_MS)).toBe(true);
+    // Refused requests never extend it: the next mail is due a minute after the last one sent.
+    expect(await claimRecoveryMail(db(), accountId, 'password', now + 2 * RECOVERY_COOLDOWN_MS - 1)).toBe(false);
+    expect(await claimRecoveryMail(db(), accountId, 'password', now + 2 * RECOVERY_COOLDOWN_MS)).toBe(true);
+  });
+
+  test('five requests per identity from one address, thirty per address; others\' requests never spend the member\'s budget', async () => {
+    for (let i = 0; i < 5; i += 1) expect(await withinRecoveryLimits(db(), 'password', 'alpha', '203.0.113.1', 'hanako')).toBe(true);
+    expect(await withinRecoveryLimits(db(), 'password', 'alpha', '203.0.113.1', 'hanako')).toBe(false);
+    expect(await withinRecoveryLimits(db(), 'password', 'alpha', '203.0.113.2', 'hanako')).toBe(true); // the member's own address
+    expect(await withinRecoveryLimits(db(), 'user_id', 'alpha', '203.0.113.1', 'hanako')).toBe(true); // the other form
+    for (let i = 0; i < 23; i += 1) expect(await withinRecoveryLimits(db(), 'password', 'alpha', '203.0.113.1', `other-${i}`)).toBe(true);
+    expect(await withinRecoveryLimits(db(), 'password', 'alpha', '203.0.113.1', 'one-more')).toBe(true); // the 30th from this address
+    expect(await withinRecoveryLimits(db(), 'password', 'alpha', '203.0.113.1', 'yet-another')).toBe(false);
+    const keys = recoveryLimitKeys('password', 'alpha', '203.0.113.1', 'hanako');
+    expect(keys.ip).toBe('recovery:password:ip:203.0.113.1');
+    expect(keys.identityAtIp).toMatch(/^recovery:password:[0-9a-f]{64}$/);
+    expect(keys.identityAtIp).not.toBe(recoveryLimitKeys('password', 'beta', '203.0.113.1', 'hanako').identityAtIp);
   });
 });

@@ -44,7 +44,9 @@ let valid = 0;
 let complete = true;
 for (const group of Object.keys(groups)) {
   const took = minutes.has(group) ? minutes.get(group).toFixed(1) : '—';
-  const report = path.join(root, '.stryker', group, 'mutation.json');
+  // The incremental report: the same results as mutation.json, and the one kept in git, so the score
+  // and the next incremental run survive a fresh clone.
+  const report = path.join(root, '.stryker', group, 'incremental.json');
   if (!fs.existsSync(report)) {
     complete = false;
     console.log(`| ${group} | not run yet | | | | | | ${took} |`);

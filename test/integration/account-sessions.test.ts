@@ -1,9 +1,8 @@
-import { ensureAccount } from '../../idp/accounts/account-repository.js';
 import {
   endAllSessions, endOtherSessions, endSession, listSessions, recordSessionUse, sessionExists, sessionUidOfGrant,
 } from '../../idp/accounts/sessions.js';
-import { upsertMembers } from '../../idp/members/member-repository.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
+import { newMemberAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -24,15 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-let members = 0;
-async function account(): Promise<string> {
-  members += 1;
-  const [member] = await upsertMembers(db(), 'alpha', [{
-    insurerNumber: UNION.insurerNumber, kigo: '900', bango: String(90000 + members), edaban: '00',
-    nameKanji: '試験 八郎', nameKana: 'シケン ハチロウ', birthdate: '1970-11-12', relation: '本人',
-  }]);
-  return (await ensureAccount(db(), 'alpha', member.id)).id;
-}
+const account = () => newMemberAccount(db(), UNION);
 
 /** An oidc-provider Session row, with a grant per client and a token of each grant. */
 async function session(accountId: string, uid: string, options: { loginTs?: number; acr?: string; amr?: string[]; grants?: string[]; expiresAt?: number | null; slug?: string } = {}) {

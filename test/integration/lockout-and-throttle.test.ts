@@ -1,11 +1,11 @@
-import { ensureAccount, findAccount } from '../../idp/accounts/account-repository.js';
+import { findAccount } from '../../idp/accounts/account-repository.js';
 import { accountScope, checkSecondFactorUnderLockout, checkUnderLockout, lockoutState, unlock } from '../../idp/accounts/lockout.js';
 import { failureDelayMs, loginAttemptWait } from '../../idp/accounts/login-throttle.js';
 import { purgeRateLimits, takeAttempt, takeAttemptOrWait } from '../../idp/mfa/rate-limit.js';
-import { upsertMembers } from '../../idp/members/member-repository.js';
 import { claimRecoveryMail, RECOVERY_COOLDOWN_MS } from '../../idp/recovery/cooldown.js';
 import { recoveryLimitKeys, withinRecoveryLimits } from '../../idp/recovery/request-guard.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
+import { newMemberAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -24,15 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-let members = 0;
-async function account(): Promise<string> {
-  members += 1;
-  const [member] = await upsertMembers(db(), 'alpha', [{
-    insurerNumber: UNION.insurerNumber, kigo: '200', bango: String(40000 + members), edaban: '00',
-    nameKanji: '試験 太郎', nameKana: 'シケン タロウ', birthdate: '1980-01-02', relation: '本人',
-  }]);
-  return (await ensureAccount(db(), 'alpha', member.id)).id;
-}
+const account = () => newMemberAccount(db(), UNION);
 
 const counts = async (accountId: string) => {
   const row = await db()('accounts').where({ id: accountId }).first('failed_attempts', 'mfa_failed_attempts', 'locked_at');

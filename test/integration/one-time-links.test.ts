@@ -1,9 +1,8 @@
-import { ensureAccount } from '../../idp/accounts/account-repository.js';
 import {
   consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, usedLinkOfChain, type LinkPurpose,
 } from '../../idp/accounts/one-time-links.js';
-import { upsertMembers } from '../../idp/members/member-repository.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
+import { newMemberAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -23,15 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-let members = 0;
-async function account(): Promise<string> {
-  members += 1;
-  const [member] = await upsertMembers(db(), 'alpha', [{
-    insurerNumber: UNION.insurerNumber, kigo: '100', bango: String(30000 + members), edaban: '00',
-    nameKanji: '試験 花子', nameKana: 'シケン ハナコ', birthdate: '1979-08-22', relation: '本人',
-  }]);
-  return (await ensureAccount(db(), 'alpha', member.id)).id;
-}
+const account = () => newMemberAccount(db(), UNION);
 
 const link = (accountId: string, purpose: LinkPurpose = 'reset_password', extra: { ttlMs?: number; payload?: Record<string, string>; supersede?: boolean } = {}) =>
   createLink(db(), { unionSlug: 'alpha', accountId, purpose, ttlMs: extra.ttlMs ?? 30 * MINUTE, payload: extra.payload, supersede: extra.supersede });

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import { ensureAccount, findAccount, markInitialPassword, updateAccount } from '../../idp/accounts/account-repository.js';
-import { upsertMembers } from '../../idp/members/member-repository.js';
+import { findAccount, markInitialPassword, updateAccount } from '../../idp/accounts/account-repository.js';
 import { addCredential } from '../../idp/mfa/credentials.js';
 import { ACR, levelOf, proofLevel, requestedLevel } from '../../idp/mfa/levels.js';
 import { loginProof, loginWithProof, mfaStateOf } from '../../idp/mfa/login-proof.js';
@@ -10,6 +9,7 @@ import { createLink, consumeLink } from '../../idp/accounts/one-time-links.js';
 import { SecretBox } from '../../idp/security/encryption.js';
 import { findUnion, saveUnion, type Union } from '../../idp/unions/union-repository.js';
 import type { MfaMethod } from '../../idp/unions/policy.js';
+import { newMemberAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -40,17 +40,11 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-let members = 0;
 interface Shape { email?: boolean; firstLogin?: boolean; preferred?: MfaMethod; has?: Array<'passkey' | 'totp' | 'codes'> }
 async function member(slug: string, shape: Shape = {}) {
-  members += 1;
-  const [record] = await upsertMembers(db(), slug, [{
-    insurerNumber: unions[slug].insurerNumber, kigo: '500', bango: String(70000 + members), edaban: '00',
-    nameKanji: '試験 四郎', nameKana: 'シケン シロウ', birthdate: '1975-07-08', relation: '本人',
-  }]);
-  const { id } = await ensureAccount(db(), slug, record.id);
+  const id = await newMemberAccount(db(), unions[slug]);
   await updateAccount(db(), id, {
-    ...(shape.email !== false ? { email: `rules${members}@example.jp`, emailVerified: true } : {}),
+    ...(shape.email !== false ? { email: `rules-${id.slice(0, 8)}@example.jp`, emailVerified: true } : {}),
     ...(shape.firstLogin !== false ? { firstLoginCompleted: true } : {}),
     ...(shape.preferred ? { preferredMfa: shape.preferred } : {}),
   });

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureAccount, findAccount, updateAccount } from '../../idp/accounts/account-repository.js';
-import { findMember, upsertMembers } from '../../idp/members/member-repository.js';
+import { findAccount, updateAccount } from '../../idp/accounts/account-repository.js';
+import { findMember } from '../../idp/members/member-repository.js';
 import { peekChallenge, purgeChallenges, saveChallenge, takeChallenge } from '../../idp/mfa/challenges.js';
 import type { MfaContext } from '../../idp/mfa/context.js';
 import { addCredential } from '../../idp/mfa/credentials.js';
@@ -12,6 +12,7 @@ import { completeTotpSetup, startTotpSetup, verifyTotp } from '../../idp/mfa/tot
 import { SecretBox } from '../../idp/security/encryption.js';
 import { findUnion, saveUnion } from '../../idp/unions/union-repository.js';
 import { createMailer } from '../../mail/mailer.js';
+import { newMemberAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { softPasskey, type SoftPasskey } from '../helpers/soft-passkey.js';
 import { startMailCapture, type MailCapture } from '../helpers/smtp.js';
@@ -36,18 +37,13 @@ beforeAll(async () => {
 });
 afterAll(async () => { await mail?.close(); await database?.drop(); });
 
-let members = 0;
 /** A member's context in one login (interaction); `email` false: no verified address. */
 async function member(options: { email?: boolean } = {}): Promise<MfaContext> {
-  members += 1;
-  const [record] = await upsertMembers(db(), 'alpha', [{
-    insurerNumber: UNION.insurerNumber, kigo: '400', bango: String(60000 + members), edaban: '00',
-    nameKanji: '試験 三郎', nameKana: 'シケン サブロウ', birthdate: '1990-05-06', relation: '本人',
-  }]);
-  const { id } = await ensureAccount(db(), 'alpha', record.id);
-  if (options.email !== false) await updateAccount(db(), id, { email: `codes${members}@example.jp`, emailVerified: true });
+  const id = await newMemberAccount(db(), UNION);
+  if (options.email !== false) await updateAccount(db(), id, { email: `codes-${id.slice(0, 8)}@example.jp`, emailVerified: true });
+  const account = (await findAccount(db(), 'alpha', id))!;
   return {
-    db: db(), union: (await findUnion(db(), 'alpha'))!, account: (await findAccount(db(), 'alpha', id))!, member: (await findMember(db(), 'alpha', record.id))!,
+    db: db(), union: (await findUnion(db(), 'alpha'))!, account, member: (await findMember(db(), 'alpha', account.memberId))!,
     mailer: createMailer({ smtpUrl: mail.url, mailDir: path.join(os.tmpdir(), 'kenpo-unused-mail') }), box,
     interactionUid: crypto.randomUUID(), issuerUrl: 'http://localhost/u/alpha', legacyCodeKey: 'legacy', locale: 'ja',
   };

@@ -1,9 +1,8 @@
-import { ensureAccount } from '../../idp/accounts/account-repository.js';
 import {
   deviceScope, DEVICE_TRUST_DAYS, listTrustedDevices, parseDeviceCookie, revokeTrustedDevices, touchDevice, trustDevice, trustedDeviceOf,
 } from '../../idp/accounts/trusted-devices.js';
-import { upsertMembers } from '../../idp/members/member-repository.js';
 import { saveUnion } from '../../idp/unions/union-repository.js';
+import { newMemberAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -24,15 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-let members = 0;
-async function account(): Promise<string> {
-  members += 1;
-  const [member] = await upsertMembers(db(), 'alpha', [{
-    insurerNumber: UNION.insurerNumber, kigo: '300', bango: String(50000 + members), edaban: '00',
-    nameKanji: '試験 次郎', nameKana: 'シケン ジロウ', birthdate: '1985-03-04', relation: '本人',
-  }]);
-  return (await ensureAccount(db(), 'alpha', member.id)).id;
-}
+const account = () => newMemberAccount(db(), UNION);
 
 const trust = (accountId: string, ip = '192.0.2.10') => trustDevice(db(), { unionSlug: 'alpha', accountId, userAgent: CHROME_WINDOWS, ip });
 

@@ -43,7 +43,7 @@ export default {
     config: {
       testMatch: process.env.STRYKER_TESTS?.split(',') ?? ['<rootDir>/test/{unit,integration,security}/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...browserTests().map((file) => `/${file.replace(/\./g, '\\.')}$`)],
-      // A mutant loads only the test files holding its covering tests, quickest first, and stops at its
+      // A mutant loads only the test files holding its covering tests, cheapest first, and stops at its
       // first failing test (scripts/mutation/).
       setupFilesAfterEnv: ['<rootDir>/scripts/mutation/record-test-files.mjs'],
       testSequencer: '<rootDir>/scripts/mutation/covering-tests-sequencer.mjs',

@@ -1,6 +1,18 @@
 import { ensureAccount } from '../../idp/accounts/account-repository.js';
 import { upsertMembers, type MemberRecord } from '../../idp/members/member-repository.js';
+import { saveUnion } from '../../idp/unions/union-repository.js';
 import type { Database } from '../../migrations/database.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const ALPHA = { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' };
+
+/** A fresh IdP database holding two unions, alpha and beta (another union's rows must stay apart), and nothing else. */
+export async function createTwoUnionDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  await saveUnion(database.db, ALPHA);
+  await saveUnion(database.db, { ...ALPHA, slug: 'beta', insurerNumber: '06130002' });
+  return database;
+}
 
 let cards = 0;
 

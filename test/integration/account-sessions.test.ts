@@ -1,9 +1,8 @@
 import {
   endAllSessions, endOtherSessions, endSession, listSessions, recordSessionUse, sessionExists, sessionUidOfGrant,
 } from '../../idp/accounts/sessions.js';
-import { saveUnion } from '../../idp/unions/union-repository.js';
-import { newMemberAccount } from '../helpers/accounts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ALPHA as UNION, createTwoUnionDatabase, newMemberAccount } from '../helpers/accounts.js';
+import type { TestDatabase } from '../helpers/database.js';
 
 /**
  * A member's IdP sessions as the account console and the admin API see them, read from oidc-provider's
@@ -12,15 +11,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
  */
 let database: TestDatabase;
 const db = () => database.db;
-const UNION = { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' };
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const HOUR = 3_600_000;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await saveUnion(db(), UNION);
-  await saveUnion(db(), { ...UNION, slug: 'beta', insurerNumber: '06130002' });
-});
+beforeAll(async () => { database = await createTwoUnionDatabase(); });
 afterAll(() => database?.drop());
 
 const account = () => newMemberAccount(db(), UNION);

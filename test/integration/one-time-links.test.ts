@@ -1,9 +1,8 @@
 import {
   consumeLink, createLink, inspectLink, pendingLink, supersedeLinks, usedLinkOfChain, type LinkPurpose,
 } from '../../idp/accounts/one-time-links.js';
-import { saveUnion } from '../../idp/unions/union-repository.js';
-import { newMemberAccount } from '../helpers/accounts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ALPHA as UNION, createTwoUnionDatabase, newMemberAccount } from '../helpers/accounts.js';
+import type { TestDatabase } from '../helpers/database.js';
 
 /**
  * Mailed links on the real database: whoever holds a link's token may use it once, before it expires,
@@ -12,14 +11,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
  */
 let database: TestDatabase;
 const db = () => database.db;
-const UNION = { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' };
 const MINUTE = 60_000;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await saveUnion(db(), UNION);
-  await saveUnion(db(), { ...UNION, slug: 'beta', insurerNumber: '06130002' });
-});
+beforeAll(async () => { database = await createTwoUnionDatabase(); });
 afterAll(() => database?.drop());
 
 const account = () => newMemberAccount(db(), UNION);

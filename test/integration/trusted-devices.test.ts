@@ -1,9 +1,8 @@
 import {
   deviceScope, DEVICE_TRUST_DAYS, listTrustedDevices, parseDeviceCookie, revokeTrustedDevices, touchDevice, trustDevice, trustedDeviceOf,
 } from '../../idp/accounts/trusted-devices.js';
-import { saveUnion } from '../../idp/unions/union-repository.js';
-import { newMemberAccount } from '../helpers/accounts.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ALPHA as UNION, createTwoUnionDatabase, newMemberAccount } from '../helpers/accounts.js';
+import type { TestDatabase } from '../helpers/database.js';
 
 /**
  * A browser where the member completed a login keeps its own failure counts. Its cookie must be the
@@ -12,15 +11,10 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
  */
 let database: TestDatabase;
 const db = () => database.db;
-const UNION = { slug: 'alpha', name: 'アルファ健康保険組合', insurerNumber: '06130001' };
 const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  await saveUnion(db(), UNION);
-  await saveUnion(db(), { ...UNION, slug: 'beta', insurerNumber: '06130002' });
-});
+beforeAll(async () => { database = await createTwoUnionDatabase(); });
 afterAll(() => database?.drop());
 
 const account = () => newMemberAccount(db(), UNION);

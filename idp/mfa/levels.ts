@@ -38,8 +38,8 @@ export const PROOF_AUTHENTICATION: Record<ProofMethod, { amr: string[]; acr: str
 
 export const proofLevel = (proof: ProofMethod | undefined): number => (proof ? levelOf(PROOF_AUTHENTICATION[proof].acr) : 0);
 
-/** The strongest level a relying party asked for with `acr_values` (unknown values are ignored). */
+/** The strongest level a relying party asked for with `acr_values` (unknown values count as level 0). */
 export function requestedLevel(acrValues: unknown): number {
   if (typeof acrValues !== 'string') return 0;
-  return Math.max(0, ...acrValues.split(' ').filter((v) => ACR_VALUES.includes(v as never)).map(levelOf));
+  return Math.max(0, ...acrValues.split(' ').map(levelOf));
 }

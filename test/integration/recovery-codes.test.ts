@@ -117,12 +117,15 @@ test('only keyed hashes are stored: no plain code, and a dump alone cannot test 
   }
 });
 
-test('deleteRecoveryCodes (admin MFA reset) removes the set', async () => {
+test('deleteRecoveryCodes (admin MFA reset) removes the member\'s set and no one else\'s', async () => {
   const accountId = await newAccount();
+  const other = await newAccount();
   const [code] = await generateRecoveryCodes(database.db, accountId, key);
+  await generateRecoveryCodes(database.db, other, key);
   expect(await deleteRecoveryCodes(database.db, accountId)).toBe(10);
   expect(await recoveryCodeSummary(database.db, accountId)).toEqual({ total: 0, remaining: 0 });
   expect(await useRecoveryCode(database.db, accountId, code, key)).toEqual({ ok: false });
+  expect(await remainingRecoveryCodes(database.db, other)).toBe(10);
 });
 
 test('codes have a key of their own: a new set survives a COOKIE_KEYS rotation; an older set keeps its cookie key', async () => {

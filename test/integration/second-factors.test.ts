@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,9 +6,11 @@ import { findAccount, updateAccount } from '../../idp/accounts/account-repositor
 import { findMember } from '../../idp/members/member-repository.js';
 import { peekChallenge, purgeChallenges, saveChallenge, takeChallenge } from '../../idp/mfa/challenges.js';
 import type { MfaContext } from '../../idp/mfa/context.js';
-import { addCredential } from '../../idp/mfa/credentials.js';
+import { addCredential, DuplicateCredentialError, listCredentials, removeAllCredentials } from '../../idp/mfa/credentials.js';
 import { emailOtpSent, sendEmailOtp, verifyEmailOtp } from '../../idp/mfa/email-otp.js';
+import { factorOf, usableFactors } from '../../idp/mfa/factors.js';
 import { passkeyAuthenticationOptions, passkeyRegistrationOptions, registerPasskey, verifyPasskey } from '../../idp/mfa/passkey.js';
+import { generateRecoveryCodes } from '../../idp/mfa/recovery-codes.js';
 import { completeTotpSetup, startTotpSetup, verifyTotp } from '../../idp/mfa/totp.js';
 import { SecretBox } from '../../idp/security/encryption.js';
 import { findUnion, saveUnion } from '../../idp/unions/union-repository.js';
@@ -119,6 +122,23 @@ describe('e-mail codes', () => {
     expect(await verifyEmailOtp(ctx, second)).toEqual({ ok: false, error: 'login.mfa.emailOtp.expired' });
   });
 
+  test('a resend is refused until exactly 30 s have passed', async () => {
+    const ctx = await member();
+    await sendEmailOtp(ctx, { resend: false });
+    await mail.next(ctx.account.email!);
+    const { createdAt } = (await peekChallenge(db(), ctx.account.id, ctx.interactionUid, 'email_otp'))!;
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(createdAt + 29_999);
+      expect(await sendEmailOtp(ctx, { resend: true })).toEqual({ ok: false, error: { key: 'login.resendWait', params: { seconds: 1 } } });
+      clock.mockReturnValue(createdAt + 30_000);
+      expect(await sendEmailOtp(ctx, { resend: true })).toEqual({ ok: true });
+    } finally {
+      clock.mockRestore();
+    }
+    await mail.next(ctx.account.email!);
+  });
+
   test('no verified address, no code', async () => {
     const ctx = await member({ email: false });
     expect(await sendEmailOtp(ctx, { resend: false })).toEqual({ ok: false, error: 'login.noEmail' });
@@ -163,6 +183,17 @@ describe('authenticator apps', () => {
     const again = inLogin(ctx);
     const second = await startTotpSetup(again);
     expect(await completeTotpSetup(again, { code: totpFor(second.secret), deviceName: `${'x'.repeat(47)}スマホ` })).toEqual({ ok: false, error: 'login.mfa.totp.deviceNameTaken' });
+    // The name is checked first: a taken name is said to be taken whatever the code.
+    expect(await completeTotpSetup(again, { code: 'wrong', deviceName: `${'x'.repeat(47)}スマホ` })).toEqual({ ok: false, error: 'login.mfa.totp.deviceNameTaken' });
+  });
+
+  test('reloading the set-up page neither restarts nor extends it', async () => {
+    const ctx = await member();
+    await startTotpSetup(ctx);
+    const first = await peekChallenge(db(), ctx.account.id, ctx.interactionUid, 'totp_setup');
+    await db()('mfa_challenges').where({ account_id: ctx.account.id }).update({ created_at: first!.createdAt - 60_000 });
+    await startTotpSetup(ctx);
+    expect((await peekChallenge(db(), ctx.account.id, ctx.interactionUid, 'totp_setup'))!.createdAt).toBe(first!.createdAt - 60_000);
   });
 
   test('a code of the chosen device works once, one step either side of now and no further', async () => {
@@ -236,7 +267,58 @@ describe('passkeys', () => {
     const [answerA, answerB] = [await answer(a, key, 7), await answer(b, key, 7)];
     const results = await Promise.all([verifyPasskey(a, answerA), verifyPasskey(b, answerB)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(await db()('audit_log').where({ target: credentialId, action: 'passkey.counter_regression', outcome: 'denied' })).toHaveLength(1);
+    const audited = await db()('audit_log').where({ target: credentialId, action: 'passkey.counter_regression', outcome: 'denied' });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]).toMatchObject({ actor: `member:${ctx.account.id}` });
+    expect(JSON.parse(audited[0].detail)).toEqual({ newCounter: 7, stored: 6 });
+  });
+
+  test('a key registered with counter 0 that starts counting is held to its counter from then on', async () => {
+    const ctx = await member();
+    const key = softPasskey();
+    const credentialId = await withPasskey(ctx, key, 0);
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 3))).toEqual({ ok: true, credentialId });
+    expect((await db()('credentials').where({ id: credentialId }).first('counter')).counter).toBe(3);
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 3))).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+  });
+
+  test('the key that answered is the one checked, among several', async () => {
+    const ctx = await member();
+    const [first, second] = [softPasskey(), softPasskey()];
+    await withPasskey(ctx, first, 0);
+    const secondId = await withPasskey(ctx, second, 1);
+    expect(await verifyPasskey(ctx, await answer(ctx, second, 2))).toEqual({ ok: true, credentialId: secondId });
+  });
+
+  test('an answer without user verification, or signed by a clone without the key, fails', async () => {
+    const ctx = await member();
+    const key = softPasskey();
+    await withPasskey(ctx, key, 0);
+    const { challenge } = await passkeyAuthenticationOptions(ctx);
+    expect(await verifyPasskey(ctx, key.assert({ challenge, origin: ORIGIN, counter: 1, userVerified: false }) as unknown as Assertion))
+      .toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    expect(await verifyPasskey(ctx, await answer(ctx, softPasskey({ id: key.id }), 2))).toEqual({ ok: false, error: 'login.mfa.passkey.failed' });
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 3))).toMatchObject({ ok: true });
+  });
+
+  test('registering: the authenticator\'s key is stored with its transports; a user-unverified or already known key is refused', async () => {
+    const ctx = await member();
+    type Registration = Parameters<typeof registerPasskey>[1]['response'];
+    const register = async (c: MfaContext, key: SoftPasskey, userVerified = true) => {
+      const { challenge } = await passkeyRegistrationOptions(c);
+      return key.register({ challenge, origin: ORIGIN, userVerified }) as unknown as Registration;
+    };
+    const key = softPasskey();
+    expect(await registerPasskey(ctx, { label: 'ノートPC', response: await register(ctx, key, false) })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationFailed' });
+    const done = await registerPasskey(ctx, { label: 'ノートPC', response: await register(ctx, key) });
+    expect(done).toEqual({ ok: true, credentialId: expect.any(String) });
+    const [stored] = await listCredentials(db(), ctx.account.id, 'passkey');
+    expect(stored).toMatchObject({ label: 'ノートPC', externalId: key.id, counter: 0, data: { publicKey: key.cosePublicKey, transports: ['internal', 'hybrid'] } });
+    expect(await verifyPasskey(ctx, await answer(ctx, key, 1))).toMatchObject({ ok: true });
+    // The same authenticator credential for another member (or again under another name) is refused.
+    const other = await member();
+    expect(await registerPasskey(other, { label: 'ノートPC', response: await register(other, key) })).toEqual({ ok: false, error: 'login.mfa.passkey.alreadyRegistered' });
+    expect(await registerPasskey(ctx, { label: '別名', response: await register(ctx, key) })).toEqual({ ok: false, error: 'login.mfa.passkey.alreadyRegistered' });
   });
 
   test('an authenticator that keeps no counter (always 0) is accepted each time', async () => {
@@ -264,6 +346,7 @@ describe('passkeys', () => {
   test('registration: a name of 1 to 50 characters, new for the member, and this login\'s challenge', async () => {
     const ctx = await member();
     await withPasskey(ctx, softPasskey(), 0); // named キー0
+    await withPasskey(ctx, softPasskey(), 1); // named キー1
     const response = { id: 'x', rawId: 'x', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} } as unknown as Parameters<typeof registerPasskey>[1]['response'];
     expect(await registerPasskey(ctx, { label: '  ', response })).toEqual({ ok: false, error: 'login.mfa.passkey.nameLength' });
     expect(await registerPasskey(ctx, { label: 'x'.repeat(51), response })).toEqual({ ok: false, error: 'login.mfa.passkey.nameLength' });
@@ -273,5 +356,79 @@ describe('passkeys', () => {
     expect(await registerPasskey(inLogin(ctx), { label: 'ノートPC', response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationExpired' });
     expect(await registerPasskey(ctx, { label: 'ノートPC', response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationFailed' });
     expect(await registerPasskey(ctx, { label: 'ノートPC', response })).toEqual({ ok: false, error: 'login.mfa.passkey.registrationExpired' }); // spent
+  });
+});
+
+describe('stored factors', () => {
+  test('a member\'s factors are listed by type; a name is the member\'s once, a passkey anyone\'s once', async () => {
+    const ctx = await member();
+    const other = await member();
+    const app = await addCredential(db(), { accountId: ctx.account.id, type: 'totp', label: 'アプリ', secret: box.seal('s') });
+    const key = await addCredential(db(), { accountId: ctx.account.id, type: 'passkey', label: 'キー', externalId: 'shared-id', counter: 0 });
+    expect((await listCredentials(db(), ctx.account.id, 'totp')).map((c) => c.id)).toEqual([app]);
+    expect((await listCredentials(db(), ctx.account.id, 'passkey')).map((c) => c.id)).toEqual([key]);
+    expect((await listCredentials(db(), ctx.account.id)).map((c) => c.id).sort()).toEqual([app, key].sort());
+    await expect(addCredential(db(), { accountId: ctx.account.id, type: 'totp', label: 'アプリ', secret: box.seal('t') })).rejects.toBeInstanceOf(DuplicateCredentialError);
+    await expect(addCredential(db(), { accountId: other.account.id, type: 'passkey', label: 'キー', externalId: 'shared-id', counter: 0 })).rejects.toBeInstanceOf(DuplicateCredentialError);
+    expect(await addCredential(db(), { accountId: other.account.id, type: 'totp', label: 'アプリ', secret: box.seal('u') })).toEqual(expect.any(String));
+    await expect(addCredential(db(), { accountId: 'no-such-account', type: 'totp', label: 'x' })).rejects.not.toBeInstanceOf(DuplicateCredentialError);
+  });
+
+  test('a lost phone: removing a member\'s factors leaves everyone else\'s; using one touches only it', async () => {
+    const ctx = await member();
+    const other = await member();
+    const key = softPasskey();
+    const used = await addCredential(db(), { accountId: ctx.account.id, type: 'passkey', label: 'キー', externalId: key.id, counter: 0, data: { publicKey: key.cosePublicKey } });
+    const idle = await addCredential(db(), { accountId: ctx.account.id, type: 'totp', label: 'アプリ', secret: box.seal('s') });
+    await addCredential(db(), { accountId: other.account.id, type: 'totp', label: 'アプリ', secret: box.seal('s') });
+    const { challenge } = await passkeyAuthenticationOptions(ctx);
+    expect(await verifyPasskey(ctx, key.assert({ challenge, origin: 'http://localhost', counter: 0 }) as never)).toMatchObject({ ok: true });
+    const lastUsed = async (id: string) => (await db()('credentials').where({ id }).first('last_used_at')).last_used_at;
+    expect(await lastUsed(used)).not.toBeNull();
+    expect(await lastUsed(idle)).toBeNull();
+    expect(await removeAllCredentials(db(), ctx.account.id)).toBe(2);
+    expect(await listCredentials(db(), ctx.account.id)).toEqual([]);
+    expect(await listCredentials(db(), other.account.id)).toHaveLength(1);
+  });
+});
+
+describe('the factors a login offers', () => {
+  const policy = async (allowed: string[], recoveryCodes: boolean) => {
+    const union = (await findUnion(db(), 'alpha'))!;
+    return { ...union, policy: { ...union.policy, mfa: { ...union.policy.mfa, allowed, recoveryCodes } } } as typeof union;
+  };
+
+  test('only what the union allows and the member has set up, strongest first', async () => {
+    const ctx = await member();
+    await addCredential(db(), { accountId: ctx.account.id, type: 'totp', label: 'アプリ', secret: box.seal('s') });
+    await generateRecoveryCodes(db(), ctx.account.id, { box, legacyKey: 'legacy' });
+    const subject = async (union: MfaContext['union']) => ({ db: db(), union, account: ctx.account, credentials: await listCredentials(db(), ctx.account.id) });
+    expect(await usableFactors(await subject(await policy(['passkey', 'totp', 'email_otp'], true)))).toEqual(['totp', 'email_otp', 'recovery_code']);
+    expect(await usableFactors(await subject(await policy(['passkey', 'email_otp'], false)))).toEqual(['email_otp']);
+    const unverified = { ...ctx.account, emailVerified: false };
+    expect(await usableFactors({ ...(await subject(await policy(['totp', 'email_otp'], true))), account: unverified })).toEqual(['totp', 'recovery_code']);
+  });
+
+  test('each factor\'s page gets what it needs, and each answer goes to its own check', async () => {
+    const ctx = await member();
+    const secret = base32Encode(crypto.randomBytes(20));
+    const app = await addCredential(db(), { accountId: ctx.account.id, type: 'totp', label: 'アプリ', secret: box.seal(secret) });
+    expect(await factorOf('totp')!.challenge(ctx)).toEqual({ devices: [{ id: app, label: 'アプリ' }] });
+    expect(await factorOf('totp')!.verify(ctx, { device: app, code: totpFor(secret) })).toEqual({ ok: true, credentialId: app });
+
+    expect(await factorOf('passkey')!.options!(ctx, 'register')).toMatchObject({ rp: { id: 'localhost' } });
+    expect(await factorOf('passkey')!.options!(ctx, 'authenticate')).not.toHaveProperty('rp');
+
+    expect(await factorOf('email_otp')!.challenge(ctx)).toEqual({ email: ctx.account.email, validMinutes: 10 });
+    const code = /\b(\d{6})\b/.exec((await mail.next(ctx.account.email!)).text!)![1];
+    expect(await factorOf('email_otp')!.challenge(ctx)).toEqual({ email: ctx.account.email, validMinutes: 10 }); // no second mail
+    expect(await factorOf('email_otp')!.verify(ctx, { code })).toEqual({ ok: true });
+    const noAddress = await member({ email: false });
+    expect(await factorOf('email_otp')!.challenge(noAddress)).toEqual({ email: null, validMinutes: 10, error: 'login.noEmail' });
+
+    const [recovery] = await generateRecoveryCodes(db(), ctx.account.id, { box, legacyKey: 'legacy' });
+    expect(await factorOf('recovery_code')!.verify(ctx, { code: recovery })).toEqual({ ok: true, remaining: 9 });
+    expect(await factorOf('recovery_code')!.verify(ctx, { code: recovery })).toEqual({ ok: false, error: 'login.mfa.recoveryCode.wrong' });
+    expect(factorOf('sms')).toBeUndefined();
   });
 });

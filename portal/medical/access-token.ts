@@ -41,8 +41,10 @@ function householdOf(payload: JWTPayload): HouseholdClaims | undefined {
 function classify(err: unknown): AccessTokenRejected {
   if (err instanceof AccessTokenRejected) return err;
   if (err instanceof errors.JWTExpired) return new AccessTokenRejected('expired', 'access token expired');
-  if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
-    return new AccessTokenRejected('unavailable', `issuer keys unavailable: ${(err as Error)?.message}`);
+  // Fetching the keys failed: a timeout, the network, or a plain JOSEError (an answer other than 200 or
+  // not JSON, e.g. a proxy's 502). The issuer is down; the member's token is not at fault.
+  if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError) || err.code === errors.JOSEError.code) {
+    return new AccessTokenRejected('unavailable', `issuer keys unavailable: ${(err as Error).message}`);
   }
   return new AccessTokenRejected('invalid', `${err.code}: ${err.message}`);
 }

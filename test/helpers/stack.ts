@@ -41,6 +41,8 @@ export interface TestStack {
   idpUrl: string;
   portalUrl: string;
   unions: Record<string, TestUnion>;
+  /** Until called again without arguments, the IdP answers `status` to requests whose path matches (an outage behind a proxy). */
+  failIdpRequests(path?: RegExp, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -78,7 +80,15 @@ export async function startStack(
   });
   const idp = createIdp(idpConfig, database.db);
   const backchannel = startBackchannelWorker({ db: database.db, registry: idp.registry, retry: idpConfig.backchannelRetry });
-  idpListener.server.on('request', idp.app.callback());
+  const idpHandler = idp.app.callback();
+  let outage: { path: RegExp; status: number } | undefined;
+  idpListener.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (outage?.path.test(req.url ?? '')) {
+      res.writeHead(outage.status).end();
+      return;
+    }
+    void idpHandler(req, res);
+  });
 
   const unions: Record<string, TestUnion> = {};
   for (const u of Object.values(TEST_UNIONS)) {
@@ -118,6 +128,7 @@ export async function startStack(
   });
   return {
     database, portalDatabase, mail, idp, idpUrl: idpListener.url, portalUrl: portalListener.url, unions,
+    failIdpRequests: (path, status = 502) => { outage = path && { path, status }; },
     close: async () => {
       await Promise.all([backchannel.stop(), notifications.stop()]);
       await Promise.all([close(idpListener.server), close(portalListener.server), mail.close()]);

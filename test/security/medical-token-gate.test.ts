@@ -104,6 +104,23 @@ test('an expired token is refreshed once and the page opens with the new one', a
   expect(renewed.idToken).toBeTruthy();
 });
 
+test('two pages opened at once with an expired token share one refresh (a rotated refresh token is used once): both open', async () => {
+  const agent = await loggedIn();
+  const expired = await sign({ ...decodeJwt((await memberSession(portalDb(), 'alpha', sub()))!.accessToken), exp: past(), iat: past() - 600 });
+  await editMemberSession(portalDb(), 'alpha', sub(), (m) => { m.accessToken = expired; m.accessTokenExpiresAt = 0; });
+  const { provider } = (await stack.idp.registry.get('alpha'))!;
+  let refreshes = 0;
+  const count = (ctx: { oidc: { params?: { grant_type?: unknown } } }) => { if (ctx.oidc.params?.grant_type === 'refresh_token') refreshes += 1; };
+  provider.on('grant.success', count);
+  try {
+    const pages = await Promise.all([medical(agent), medical(agent)]);
+    expect(pages.map((p) => p.status)).toEqual([200, 200]);
+  } finally {
+    provider.off('grant.success', count);
+  }
+  expect(refreshes).toBe(1);
+});
+
 test.each<[string, (m: { refreshToken?: string }) => void, RegExp]>([
   ['no refresh token', (m) => { delete m.refreshToken; }, /^expired and no refresh token$/],
   ['a refresh the IdP refuses', (m) => { m.refreshToken = 'not-a-refresh-token'; }, /^refresh refused: /],
@@ -131,4 +148,26 @@ test('a session below the union\'s level is sent to log in as a step-up; one old
   expect([page.status, page.headers.get('location')]).toEqual([303, toLogin('&fresh=1')]);
   // Neither is a refusal of the token: the member's portal logins stay.
   expect(await portalLogins(sub())).toBeGreaterThanOrEqual(2);
+});
+
+test('while the issuer\'s keys cannot be fetched the medical pages say so (503) and the member stays logged in', async () => {
+  // Beta's keys: never fetched by the portal yet (alpha's are cached), and now the issuer's proxy fails them.
+  await createMedicalHousehold(stack, 'beta', { kigo: '700', bango: '90003' }, [
+    { edaban: '00', name: '己川 七郎', relation: '本人', birthYear: 1963, userId: 'gate-c0' },
+  ]);
+  const agent = new HttpAgent();
+  stack.failIdpRequests(/\/jwks/);
+  try {
+    await passwordLogin(agent, `${stack.portalUrl}/u/beta/medical/`, 'gate-c0', MEDICAL_PASSWORD);
+    const page = await agent.request(`${stack.portalUrl}/u/beta/medical/`);
+    expect(page.status).toBe(503);
+    expect(page.html).toContain('ただいま表示できません');
+    expect(page.html).not.toContain('己川');
+    expect(page.html).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
+  } finally {
+    stack.failIdpRequests();
+  }
+  const page = await agent.request(`${stack.portalUrl}/u/beta/medical/`);
+  expect(page.status).toBe(200);
+  expect(page.html).toContain('己川 七郎');
 });

@@ -1,4 +1,6 @@
-import { createLocalJWKSet, errors, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, createRemoteJWKSet, errors, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { PortalUnion } from '../../portal/config.js';
 import type { IssuerKeys } from '../../portal/issuer-keys.js';
 import { AccessTokenRejected, MissingScope, PortalTokenVerifier } from '../../portal/medical/access-token.js';
@@ -101,4 +103,16 @@ test('keys that cannot be fetched make the token unverifiable, not invalid', asy
   expect(await rejection(accessToken(), slow)).toMatchObject({ reason: 'unavailable', message: 'issuer keys unavailable: request timed out' });
   const broken = new PortalTokenVerifier({ of: async () => async () => { throw new TypeError('fetch failed'); } } as unknown as IssuerKeys);
   expect(await rejection(accessToken(), broken)).toMatchObject({ reason: 'unavailable', message: 'issuer keys unavailable: fetch failed' });
+});
+
+test('an issuer whose key endpoint answers an error (a proxy\'s 502) is unavailable, not a reason to log the member out', async () => {
+  const server = http.createServer((_req, res) => { res.statusCode = 502; res.end('Bad Gateway'); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const jwks = createRemoteJWKSet(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`));
+    const proxied = new PortalTokenVerifier({ of: async () => jwks } as unknown as IssuerKeys);
+    expect(await rejection(accessToken(), proxied)).toMatchObject({ reason: 'unavailable', message: expect.stringMatching(/^issuer keys unavailable: Expected 200 OK/) });
+  } finally {
+    server.close();
+  }
 });

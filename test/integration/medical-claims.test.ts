@@ -183,4 +183,10 @@ test('two households of the union: each viewer sees their own patients, insured 
   expect((await loadStatement(database.db, UNION, nobody, window, { fallbackName: '未登録 太郎' })).insured.name).toBe('未登録 太郎');
   expect((await loadStatement(database.db, UNION, nobody, window)).insured.name).toBe('');
   expect(householdKey(first.as('01'))).toBe(`${first.demo.insurerNumber}:${first.demo.kigo}:${first.demo.bango}`);
+  // Data of the dependants only (the insured person had no claims): the name comes from the token.
+  const dependants = household(33);
+  await importClaims(database.db, UNION.slug, dependants.claims.filter((c) => c.patientEdaban !== '00'));
+  const statement = await loadStatement(database.db, UNION, dependants.as('01'), window, { fallbackName: '本人 名' });
+  expect(statement.insured.name).toBe('本人 名');
+  expect(statement.claims.every((c) => c.patientEdaban === '01')).toBe(true);
 });

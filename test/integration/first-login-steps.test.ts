@@ -60,7 +60,7 @@ describe('生年月日の確認', () => {
     expect(await birthdateStep.isUnmet(ctx)).toBe(true);
     expect(await birthdateStep.submit(ctx, { birthdate: '1988/09/10' })).toEqual({ kind: 'invalid', errors: ['login.steps.birthdate.format'], values: { birthdate: '1988/09/10' } });
     expect(await birthdateStep.submit(ctx, { birthdate: '198809101' })).toMatchObject({ kind: 'invalid', errors: ['login.steps.birthdate.format'] });
-    expect(await birthdateStep.submit(ctx, {})).toMatchObject({ kind: 'invalid', errors: ['login.steps.birthdate.format'] });
+    expect(await birthdateStep.submit(ctx, {})).toEqual({ kind: 'invalid', errors: ['login.steps.birthdate.format'], values: { birthdate: '' } });
     expect(await birthdateStep.submit(ctx, { birthdate: '19880911' })).toEqual({ kind: 'invalid', errors: ['login.steps.birthdate.wrong'], values: { birthdate: '19880911' } });
     expect((await again(ctx)).account.failedAttempts).toBe(1);
     expect(await birthdateStep.submit(ctx, { birthdate: ' １９８８０９１０ ' })).toEqual({ kind: 'done' });
@@ -92,8 +92,11 @@ describe('利用規約', () => {
     expect(await termsStep.isUnmet(ctx)).toBe(true);
     expect(await termsStep.submit(ctx, { decision: 'accept', version: String(v1.version) })).toEqual({ kind: 'done' });
     expect(await termsStep.isUnmet(ctx)).toBe(false);
-    expect(await db()('audit_log').where({ target: ctx.account.id }).whereIn('action', ['terms.declined', 'terms.accepted']).orderBy('seq').pluck('action'))
-      .toEqual(['terms.declined', 'terms.accepted']);
+    const audit = await db()('audit_log').where({ target: ctx.account.id }).whereIn('action', ['terms.declined', 'terms.accepted']).orderBy('seq');
+    expect(audit.map((r) => [r.action, r.actor, r.ip, JSON.parse(r.detail)])).toEqual([
+      ['terms.declined', `member:${ctx.account.id}`, '192.0.2.5', { version: v1.version }],
+      ['terms.accepted', `member:${ctx.account.id}`, '192.0.2.5', { version: v1.version }],
+    ]);
 
     await publishTerms(db(), 'alpha', { title: '規約', body: '第1条 改', publishedBy: 'test' });
     expect(await termsStep.isUnmet(ctx)).toBe(true);
@@ -110,6 +113,8 @@ describe('メールアドレスの登録', () => {
   test('an address is verified by the link mailed to it, valid 30 minutes and bound to this login', async () => {
     const ctx = await fromPostcard();
     expect(await emailStep.isUnmet(ctx)).toBe(true);
+    expect(await emailStep.render(ctx, {})).toMatchObject({ locals: { email: '' } });
+    expect(await emailStep.submit(ctx, {})).toMatchObject({ kind: 'invalid', values: { email: '', mode: 'change' } });
     expect(await emailStep.submit(ctx, { email: 'not-an-address' })).toEqual({ kind: 'invalid', errors: ['fields.email.invalid'], values: { email: 'not-an-address', mode: 'change' } });
     expect(await emailStep.submit(ctx, { email: ' Nanako@Example.JP ' })).toEqual({ kind: 'again' });
     const message = await mail.next('nanako@example.jp');
@@ -120,6 +125,8 @@ describe('メールアドレスの登録', () => {
     expect(Number(link.expires_at) - Number(link.created_at)).toBe(30 * 60_000);
     expect(token).toBeTruthy();
     expect(await emailStep.render(ctx, {})).toMatchObject({ locals: { pending: 'nanako@example.jp', validMinutes: 30 } });
+    await updateAccount(db(), ctx.account.id, { email: 'earlier@example.jp' });
+    expect(await emailStep.render(await again(ctx), {})).toMatchObject({ locals: { email: 'earlier@example.jp' } });
     expect(await emailStep.render(ctx, { values: { mode: 'change' } })).toMatchObject({ locals: { pending: undefined } });
   });
 
@@ -130,7 +137,9 @@ describe('メールアドレスの登録', () => {
     await mail.next('resend@example.jp');
     const wait = await emailStep.submit(ctx, { action: 'resend' });
     expect(wait).toMatchObject({ kind: 'invalid', errors: [{ key: 'login.resendWait' }] });
-    expect((wait as { errors: Array<{ params: { seconds: number } }> }).errors[0].params.seconds).toBeGreaterThan(55);
+    const seconds = (wait as { errors: Array<{ params: { seconds: number } }> }).errors[0].params.seconds;
+    expect(seconds).toBeGreaterThan(55);
+    expect(seconds).toBeLessThanOrEqual(60);
     await db()('one_time_links').where({ account_id: ctx.account.id }).update({ created_at: Date.now() - 60_001 });
     expect(await emailStep.submit(ctx, { action: 'resend' })).toEqual({ kind: 'again', notice: 'login.steps.email.resent' });
     await mail.next('resend@example.jp');
@@ -150,6 +159,12 @@ describe('ユーザIDと認証方法', () => {
     const ctx = await fromPostcard();
     expect(await userIdStep.isUnmet(ctx)).toBe(true);
     expect(await userIdStep.render(ctx, {})).toMatchObject({ view: 'idp/steps/user-id', locals: { userId: '', method: 'passkey' } });
+    expect((await userIdStep.render(ctx, {})).locals.methods).toEqual([
+      { value: 'passkey', label: 'login.factor.passkey', recommended: true },
+      { value: 'totp', label: 'login.factor.totp', recommended: false },
+      { value: 'email_otp', label: 'login.factor.email_otp', recommended: false },
+    ]);
+    expect(await userIdStep.submit(ctx, { userId: 'nanako-1988' })).toEqual({ kind: 'invalid', errors: ['login.steps.userId.chooseMethod'], values: { userId: 'nanako-1988', method: '' } });
     expect(await userIdStep.submit(ctx, { userId: 'nanako-1988', method: 'sms' })).toEqual({ kind: 'invalid', errors: ['login.steps.userId.chooseMethod'], values: { userId: 'nanako-1988', method: 'sms' } });
     expect(await userIdStep.submit(ctx, { userId: 'a', method: 'totp' })).toMatchObject({ kind: 'invalid', values: { userId: 'a', method: 'totp' } });
     expect((await again(ctx)).account.userId).toBeNull(); // nothing changed by a refused form
@@ -183,7 +198,7 @@ describe('新しいパスワード', () => {
     const fresh = await again(ctx);
     expect(await passwordStep.isUnmet(fresh)).toBe(true);
     expect(await passwordStep.submit(fresh, { password: 'Kenpo-2026-long', confirmation: 'Kenpo-2026-lonG' })).toMatchObject({ kind: 'invalid' });
-    expect(await passwordStep.submit(fresh, {})).toMatchObject({ kind: 'invalid' });
+    expect(await passwordStep.submit(fresh, {})).toEqual({ kind: 'invalid', errors: ['fields.password.empty'] });
     expect(await passwordStep.submit(fresh, { password: 'Kenpo-2026-long', confirmation: 'Kenpo-2026-long' })).toEqual({ kind: 'done' });
     const done = await again(ctx);
     expect(await passwordStep.isUnmet(done)).toBe(false);

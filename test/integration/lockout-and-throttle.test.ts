@@ -191,6 +191,10 @@ describe('recovery requests', () => {
     // Refused requests never extend it: the next mail is due a minute after the last one sent.
     expect(await claimRecoveryMail(db(), accountId, 'password', now + 2 * RECOVERY_COOLDOWN_MS - 1)).toBe(false);
     expect(await claimRecoveryMail(db(), accountId, 'password', now + 2 * RECOVERY_COOLDOWN_MS)).toBe(true);
+    // Another member's mail neither waits for this one's nor moves its clock.
+    const other = await account();
+    expect(await claimRecoveryMail(db(), other, 'password', now + 3 * RECOVERY_COOLDOWN_MS)).toBe(true);
+    expect(await claimRecoveryMail(db(), accountId, 'password', now + 3 * RECOVERY_COOLDOWN_MS + 1)).toBe(true);
   });
 
   test('five requests per identity from one address, thirty per address; others\' requests never spend the member\'s budget', async () => {

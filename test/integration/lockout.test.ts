@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { findAccount } from '../../idp/accounts/account-repository.js';
 import { loginWithPassword } from '../../idp/accounts/password-login.js';
+import { issueTemporaryCredentials } from '../../idp/accounts/temporary-credentials.js';
+import { upsertMembers } from '../../idp/members/member-repository.js';
 import { findUnion, type Union } from '../../idp/unions/union-repository.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
 
@@ -73,4 +75,71 @@ test('a password stored as scrypt by an earlier version logs in and is rehashed 
   expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   expect(await login('old-hash', 'old-hash-pass-1')).toMatchObject({ ok: true });
   expect(await login('old-hash', 'wrong-pass-1')).toEqual({ ok: false, reason: 'invalid' });
+});
+
+/** A member with a postcard: the temporary user ID and password printed on it. */
+async function postcard(bango: string, validDays = 30) {
+  const [member] = await upsertMembers(stack.database.db, 'alpha', [{
+    insurerNumber: stack.unions.alpha.insurerNumber, kigo: '900', bango, edaban: '00',
+    nameKanji: '葉書 一郎', nameKana: 'ハガキ イチロウ', birthdate: '1970-01-02', relation: '本人',
+  }]);
+  return issueTemporaryCredentials(stack.database.db, { unionSlug: 'alpha', memberId: member.id, validDays, issuedBy: 'test' });
+}
+
+const reasons = async (accountId: string) => (await stack.database.db('audit_log').where({ target: accountId, action: 'login.password' }).orderBy('seq'))
+  .map((r) => [r.outcome, r.actor, JSON.parse(r.detail).reason ?? JSON.parse(r.detail).temporary]);
+
+test('a postcard opens one login, valid for its days; the login must set a new password', async () => {
+  const card = await postcard('90001', 14);
+  expect(card.expiresAt - Date.now()).toBeGreaterThan(14 * 86_400_000 - 60_000);
+  expect(card.expiresAt - Date.now()).toBeLessThanOrEqual(14 * 86_400_000);
+  expect(await login(card.temporaryUserId, 'not-the-card')).toEqual({ ok: false, reason: 'invalid' });
+  expect(await login(card.temporaryUserId, card.temporaryPassword)).toEqual({ ok: true, accountId: card.accountId, temporary: true, trustedDeviceId: undefined });
+  expect((await findAccount(stack.database.db, 'alpha', card.accountId))!.mustChangePassword).toBe(true);
+  expect(await login(card.temporaryUserId, card.temporaryPassword)).toEqual({ ok: false, reason: 'invalid' }); // the card is spent
+  expect(await reasons(card.accountId)).toEqual([
+    ['failure', `member:${card.accountId}`, 'wrong_password'],
+    ['success', `member:${card.accountId}`, true],
+  ]);
+});
+
+test('a postcard past its days, or one racing itself, lets nobody in twice', async () => {
+  const expired = await postcard('90002');
+  await stack.database.db('temporary_credentials').where({ account_id: expired.accountId }).update({ expires_at: Date.now() });
+  expect(await login(expired.temporaryUserId, expired.temporaryPassword)).toEqual({ ok: false, reason: 'temporary_expired' });
+  expect(await reasons(expired.accountId)).toEqual([['denied', `member:${expired.accountId}`, 'temporary_expired']]);
+
+  const raced = await postcard('90003');
+  const results = await Promise.all([1, 2, 3].map(() => login(raced.temporaryUserId, raced.temporaryPassword)));
+  expect(results.filter((r) => r.ok)).toHaveLength(1);
+  // The others either lost the race for the card or came after it was spent.
+  const failures = await stack.database.db('audit_log').where({ action: 'login.password', outcome: 'failure' })
+    .whereIn('target', [raced.accountId, raced.temporaryUserId]).pluck('detail');
+  expect(failures.every((d: string) => ['temporary_already_used', 'unknown_login_id'].includes(JSON.parse(d).reason))).toBe(true);
+  expect(failures).toHaveLength(2);
+});
+
+test('a migrated member\'s initial password needs a verified address, and expires', async () => {
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'migrated-1', password: 'migrated-pass-1' });
+  await stack.database.db('accounts').where({ id: accountId }).update({ initial_password_expires_at: Date.now() + 60_000, email_verified_at: null });
+  expect(await login('migrated-1', 'migrated-pass-1')).toEqual({ ok: false, reason: 'no_mailbox' });
+  await stack.database.db('accounts').where({ id: accountId }).update({ initial_password_expires_at: Date.now() });
+  expect(await login('migrated-1', 'migrated-pass-1')).toEqual({ ok: false, reason: 'temporary_expired' });
+  expect(await reasons(accountId)).toEqual([
+    ['denied', `member:${accountId}`, 'initial_password_without_mailbox'],
+    ['denied', `member:${accountId}`, 'temporary_expired'],
+  ]);
+});
+
+test('what the audit log says of unknown IDs and locks', async () => {
+  expect(await login('  Unknown-Someone ', 'x')).toEqual({ ok: false, reason: 'invalid' });
+  const unknown = await stack.database.db('audit_log').where({ action: 'login.password', target: 'unknown-someone' }).first();
+  expect([unknown.actor, unknown.outcome, unknown.ip, JSON.parse(unknown.detail)]).toEqual(['anonymous', 'failure', '127.0.0.1', { reason: 'unknown_login_id' }]);
+  const { accountId } = await createMemberWithLogin(stack, 'alpha', { userId: 'audited-lock', password: 'audited-lock-1' });
+  for (let i = 0; i < 11; i += 1) await login('audited-lock', 'wrong');
+  expect(await login('audited-lock', 'audited-lock-1')).toEqual({ ok: false, reason: 'locked' });
+  const locked = await stack.database.db('audit_log').where({ target: accountId, action: 'account.locked' }).first();
+  expect([locked.actor, locked.outcome, JSON.parse(locked.detail)]).toEqual([`member:${accountId}`, 'success', { threshold: 11 }]);
+  await stack.mail.next('audited-lock@example.jp'); // the lock notice
+  expect((await reasons(accountId)).at(-1)).toEqual(['denied', `member:${accountId}`, 'locked']);
 });

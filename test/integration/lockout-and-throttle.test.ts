@@ -81,6 +81,31 @@ describe('password lockout', () => {
     expect(lockoutState((await findAccount(db(), 'alpha', accountId))!, 3)).toEqual({ locked: false, failedAttempts: 0, threshold: 3, lockedAt: null });
   });
 
+  test('one member\'s failures, locks and unlocks touch no one else\'s', async () => {
+    const [a, b] = [await account(), await account()];
+    const wrong = async () => false;
+    // B: three password and three code failures, under thresholds it has not reached.
+    for (let i = 0; i < 3; i += 1) await checkUnderLockout(db(), accountScope(b), 5, wrong);
+    for (let i = 0; i < 3; i += 1) await checkSecondFactorUnderLockout(db(), accountScope(b), { password: 10, mfa: 5 }, wrong);
+    await db()('trusted_devices').insert({
+      id: `dev-${b.slice(0, 8)}`, union_slug: 'alpha', account_id: b, secret_hash: 'h'.repeat(64), user_agent: 'test', ip: '192.0.2.9',
+      created_at: Date.now(), last_used_at: Date.now(), failed_attempts: 2, mfa_failed_attempts: 1, locked_at: null,
+    });
+    const before = await counts(b);
+    expect(before).toEqual({ failed: 3, mfaFailed: 3, locked: false });
+
+    for (let i = 0; i < 3; i += 1) await checkUnderLockout(db(), accountScope(a), 3, wrong); // A locks at 3
+    expect(await counts(a)).toMatchObject({ locked: true });
+    await unlock(db(), a);
+    await checkSecondFactorUnderLockout(db(), accountScope(a), { password: 10, mfa: 3 }, wrong);
+    expect(await checkSecondFactorUnderLockout(db(), accountScope(a), { password: 10, mfa: 3 }, async () => true)).toBe('ok');
+    for (let i = 0; i < 3; i += 1) await checkSecondFactorUnderLockout(db(), accountScope(a), { password: 10, mfa: 3 }, wrong); // locks at 3 codes
+    await unlock(db(), a);
+    expect(await counts(b)).toEqual(before);
+    expect(await db()('trusted_devices').where({ id: `dev-${b.slice(0, 8)}` }).first('failed_attempts', 'mfa_failed_attempts'))
+      .toEqual({ failed_attempts: 2, mfa_failed_attempts: 1 });
+  });
+
   test('the lockout state is locked from the threshold on', () => {
     expect(lockoutState({ failedAttempts: 9, lockedAt: null }, 10).locked).toBe(false);
     expect(lockoutState({ failedAttempts: 10, lockedAt: 5 }, 10)).toEqual({ locked: true, failedAttempts: 10, threshold: 10, lockedAt: 5 });

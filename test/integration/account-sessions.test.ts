@@ -44,6 +44,7 @@ const rowsOf = async (accountId: string) => (await db()('oidc_models').where({ a
 test('the live sessions of the member, with the browser each was last used from, most recent first', async () => {
   const accountId = await account();
   const nowS = Math.floor(Date.now() / 1000);
+  await session(accountId, 'stale', { loginTs: nowS - 50_000 }); // stored first, used longest ago
   await session(accountId, 'pc', { loginTs: nowS - 7200, acr: 'urn:kenpo-id:loa:mfa', amr: ['pwd', 'otp', 'mfa'] });
   await session(accountId, 'phone', { loginTs: nowS - 60 });
   await session(accountId, 'old', { loginTs: nowS - 99_999, expiresAt: Date.now() - 1 });
@@ -52,7 +53,7 @@ test('the live sessions of the member, with the browser each was last used from,
   await recordSessionUse(db(), { unionSlug: 'alpha', sessionUid: 'pc', accountId, userAgent: CHROME, ip: '192.0.2.40' });
 
   const sessions = await listSessions(db(), 'alpha', accountId);
-  expect(sessions.map((s) => s.uid)).toEqual(['pc', 'phone', 'forever']);
+  expect(sessions.map((s) => s.uid)).toEqual(['pc', 'phone', 'forever', 'stale']);
   expect(sessions[0]).toMatchObject({ loginAt: (nowS - 7200) * 1000, acr: 'urn:kenpo-id:loa:mfa', amr: ['pwd', 'otp', 'mfa'], ip: '192.0.2.40' });
   expect(sessions[0].device).not.toBeNull();
   expect(sessions[0].lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
@@ -117,12 +118,16 @@ test('ending every session leaves the member nothing but their clients, in this 
   await session(accountId, 'b-1', { slug: 'beta', grants: ['b-g1'] });
   await db()('oidc_models').insert({ union_slug: 'alpha', model: 'Client', id: 'client-kept', account_id: accountId, payload: '{}', expires_at: null });
   await recordSessionUse(db(), { unionSlug: 'alpha', sessionUid: 'a-1', accountId, userAgent: CHROME, ip: '192.0.2.42' });
+  const other = await account();
+  await session(other, 'other-1');
+  await recordSessionUse(db(), { unionSlug: 'alpha', sessionUid: 'other-1', accountId: other, userAgent: CHROME, ip: '192.0.2.43' });
 
   const ended = await endAllSessions(db(), 'alpha', accountId);
   expect(ended.map((s) => s.uid).sort()).toEqual(['a-1', 'a-2']);
   expect(await db()('oidc_models').where({ account_id: accountId, union_slug: 'alpha' }).pluck('id')).toEqual(['client-kept']);
   expect(await db()('oidc_models').where({ account_id: accountId, union_slug: 'beta' })).toHaveLength(4);
   expect(await db()('session_devices').where({ account_id: accountId })).toHaveLength(0);
+  expect((await listSessions(db(), 'alpha', other)).map((x) => [x.uid, x.ip])).toEqual([['other-1', '192.0.2.43']]);
 });
 
 test('each use records the browser and clears what expired sessions left behind', async () => {

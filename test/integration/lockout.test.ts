@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { findAccount } from '../../idp/accounts/account-repository.js';
 import { loginWithPassword } from '../../idp/accounts/password-login.js';
-import { issueTemporaryCredentials } from '../../idp/accounts/temporary-credentials.js';
+import { generateTemporaryPassword, issueTemporaryCredentials } from '../../idp/accounts/temporary-credentials.js';
 import { upsertMembers } from '../../idp/members/member-repository.js';
 import { findUnion, type Union } from '../../idp/unions/union-repository.js';
 import { createMemberWithLogin, startStack, type TestStack } from '../helpers/stack.js';
@@ -101,6 +101,13 @@ test('a postcard opens one login, valid for its days; the login must set a new p
     ['failure', `member:${card.accountId}`, 'wrong_password'],
     ['success', `member:${card.accountId}`, true],
   ]);
+});
+
+test('a postcard\'s password: 12 characters with an upper-case letter, a lower-case one and a digit, none that reads as another', () => {
+  for (let i = 0; i < 300; i += 1) {
+    const password = generateTemporaryPassword();
+    expect(password).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)[A-HJ-NP-Za-km-z2-9]{12}$/);
+  }
 });
 
 test('a postcard past its days, or one racing itself, lets nobody in twice', async () => {

@@ -95,6 +95,7 @@ test('forgot user ID: the mailed link shows the user ID once; its button mails a
   expect(await verifyPassword(temporary, await passwordHashOf(accountId))).toBe(true);
   expect(lockoutState(account, 10).locked).toBe(false); // the union's policy: a reset unlocks
   expect(await lastAudit('recovery.password.temporary')).toMatchObject({ outcome: 'success', actor: `member:${accountId}` });
+  expect(await lastAudit('account.sessions.ended')).toMatchObject({ actor: `member:${accountId}`, detail: { cause: 'temporary_password', keptCurrent: false } });
 
   // The button works once.
   const again = await agent.submit(shown, /\/temporary-password$/);
@@ -215,6 +216,9 @@ test('forgot password: the mailed link\'s form sets one password, and the member
   expect(done.status).toBe(200);
   expect(await verifyPassword('brand-new-pass-7', await passwordHashOf(accountId))).toBe(true);
   expect(await lastAudit('recovery.password.reset')).toMatchObject({ outcome: 'success', actor: `member:${accountId}`, target: accountId });
+  expect(await lastAudit('account.sessions.ended')).toMatchObject({
+    outcome: 'success', actor: `member:${accountId}`, target: accountId, detail: { cause: 'password_reset', keptCurrent: false, endedSessions: 0 },
+  });
   expect((await stack.mail.next('reset-once@example.jp', { subject: 'パスワード変更のお知らせ' })).text).toBeTruthy();
 
   const again = await agent.submit(page, /^$/, { password: 'other-new-pass-6', confirmation: 'other-new-pass-6' });

@@ -63,10 +63,11 @@ async function nextLink(trx: Database, unionSlug: string): Promise<{ seq: number
 export async function listAudit(
   db: Database,
   unionSlug: string,
-  filter: { target?: string; limit?: number } = {},
+  filter: { target?: string; action?: string; limit?: number } = {},
 ): Promise<AuditRecord[]> {
   const query = db('audit_log').where({ union_slug: unionSlug }).orderBy('id', 'desc').limit(filter.limit ?? 100);
   if (filter.target) query.andWhere({ target: filter.target });
+  if (filter.action) query.andWhere({ action: filter.action });
   const rows = await query;
   return rows.map((r) => ({
     id: Number(r.id), at: r.at, unionSlug: r.union_slug, actor: r.actor, action: r.action,

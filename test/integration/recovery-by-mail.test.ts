@@ -1,3 +1,4 @@
+import { listAudit } from '../../audit/audit-log.js';
 import { findAccount } from '../../idp/accounts/account-repository.js';
 import { lockoutState } from '../../idp/accounts/lockout.js';
 import { verifyPassword } from '../../idp/accounts/password-hasher.js';
@@ -55,10 +56,7 @@ const decision = async (target: string, union = 'alpha') => (await decisions(tar
 
 const passwordHashOf = async (accountId: string): Promise<string> => (await db()('accounts').where({ id: accountId }).first('password_hash')).password_hash;
 
-const lastAudit = async (action: string, union = 'alpha') => {
-  const row = await db()('audit_log').where({ union_slug: union, action }).orderBy('id', 'desc').first();
-  return { outcome: row.outcome, actor: row.actor, target: row.target, detail: JSON.parse(row.detail) };
-};
+const lastAudit = async (action: string) => (await listAudit(db(), 'alpha', { action, limit: 1 }))[0];
 
 /** Opens the mailed link and presses the page's button: the page that shows the user ID. */
 async function useLink(agent: HttpAgent, link: string): Promise<Page> {
